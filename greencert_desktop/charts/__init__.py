@@ -1,0 +1,1 @@
+"""matplotlib figure builders over plain data. No Qt widgets."""

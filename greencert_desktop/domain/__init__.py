@@ -1,0 +1,1 @@
+"""Pure value rules: no I/O, no database, no Qt."""

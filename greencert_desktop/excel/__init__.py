@@ -1,0 +1,1 @@
+"""Workbook writers and readers (openpyxl, python-calamine). No Qt."""

@@ -1,0 +1,1 @@
+"""Use cases over storage; they return plain data and never import Qt."""

@@ -1,0 +1,1 @@
+"""SQLAlchemy models, engine and sessions, migrations and backups. No Qt, no views."""

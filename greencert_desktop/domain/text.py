@@ -1,0 +1,38 @@
+"""Text clean-up shared by every input rule.
+
+Clerks paste from web pages, Word files and WPS sheets, so input arrives with
+full-width characters, ideographic spaces (U+3000), stray line breaks and
+invisible zero-width characters copied along with the text.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_WHITESPACE = re.compile(r"\s+")
+# Zero-width space/joiners, word joiner and BOM: invisible, not matched by \s.
+_INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff]")
+
+
+def nfkc(raw: str) -> str:
+    """NFKC (full-width → half-width) and drop zero-width characters; nothing else."""
+    return _INVISIBLE.sub("", unicodedata.normalize("NFKC", raw))
+
+
+def normalize_text(raw: str | None) -> str:
+    """NFKC (full-width → half-width), strip, and collapse inner whitespace runs to one space.
+
+    NFKC already maps U+3000 to an ordinary space; ``\\s`` also covers tabs,
+    line breaks and the other Unicode spaces.
+    """
+    if raw is None:
+        return ""
+    return _WHITESPACE.sub(" ", nfkc(raw)).strip()
+
+
+def compact(raw: str | None) -> str:
+    """NFKC, remove all whitespace and upper-case: the canonical form of a code."""
+    if raw is None:
+        return ""
+    return _WHITESPACE.sub("", nfkc(raw)).upper()

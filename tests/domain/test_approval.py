@@ -1,0 +1,94 @@
+import pytest
+
+from greencert_desktop.domain.approval import (
+    normalize_approval_number,
+    validate_approval_number,
+    validate_certificate_number,
+)
+
+
+@pytest.mark.parametrize(
+    "raw", ["CNCA-R-2002-001", "CNCA-R-2022-1049", "CNCA-RF-2010-05", "CNCA-RF-2010-0512"]
+)
+def test_valid_approval_numbers(raw: str) -> None:
+    assert validate_approval_number(raw) == (raw, [])
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("cnca-r-2002-001", "CNCA-R-2002-001"),
+        ("ＣＮＣＡ－Ｒ－２００２－００１", "CNCA-R-2002-001"),
+        (" CNCA - R - 2002 - 001 ", "CNCA-R-2002-001"),
+        ("CNCA\u2013R\u20132002\u2013001", "CNCA-R-2002-001"),
+        ("CNCA_R_2022_1049", "CNCA-R-2022-1049"),
+        ("CNCA R 2002 001", "CNCA-R-2002-001"),
+        ("CNCA—RF—2010—05", "CNCA-RF-2010-05"),
+    ],
+)
+def test_approval_number_normalisation(raw: str, expected: str) -> None:
+    assert normalize_approval_number(raw) == expected
+    assert validate_approval_number(raw) == (expected, [])
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "CNCA-R-2002-01",  # serial too short for R
+        "CNCA-R-2002-10490",  # serial too long
+        "CNCA-RF-2010-5",  # serial too short for RF
+        "CNCA-X-2002-001",
+        "CNCA-R-02-001",
+        "R-2002-001",
+        "CNCA-R-2002-0A1",
+    ],
+)
+def test_malformed_approval_numbers(raw: str) -> None:
+    _, issues = validate_approval_number(raw, field="body")
+    assert [i.field for i in issues] == ["body"]
+    assert "CNCA-R-" in issues[0].message
+
+
+@pytest.mark.parametrize("raw", ["CNCA-R-1999-001", "CNCA-R-2100-001"])
+def test_approval_year_range(raw: str) -> None:
+    _, issues = validate_approval_number(raw)
+    assert len(issues) == 1 and "2000～2099" in issues[0].message
+
+
+@pytest.mark.parametrize("raw", [None, "", " - "])
+def test_approval_number_required(raw: str | None) -> None:
+    assert validate_approval_number(raw)[1][0].message == "认证机构批准号不能为空"
+
+
+@pytest.mark.parametrize("raw", ["00216Q10097R1S", "104925E0365R0S", "00114E22766R2L/3502", "abc"])
+def test_certificate_numbers_that_pass(raw: str) -> None:
+    assert validate_certificate_number(raw) == (raw, [])
+
+
+def test_certificate_number_is_nfkc_and_stripped_but_keeps_case() -> None:
+    assert validate_certificate_number("\u3000００２１６q１ ") == ("00216q1", [])
+
+
+def test_certificate_number_required() -> None:
+    _, issues = validate_certificate_number("  ", field="cert")
+    assert issues and issues[0].field == "cert" and "不能为空" in issues[0].message
+
+
+def test_certificate_number_inner_space() -> None:
+    _, issues = validate_certificate_number("00216Q 10097")
+    assert len(issues) == 1 and "空格" in issues[0].message
+
+
+def test_certificate_number_control_character() -> None:
+    _, issues = validate_certificate_number("00216\x07Q10097")
+    assert len(issues) == 1 and "控制字符" in issues[0].message
+
+
+@pytest.mark.parametrize(("raw", "length"), [("ab", 2), ("A" * 61, 61)])
+def test_certificate_number_length(raw: str, length: int) -> None:
+    _, issues = validate_certificate_number(raw)
+    assert len(issues) == 1 and f"当前为{length}个" in issues[0].message
+
+
+def test_certificate_number_length_bounds_inclusive() -> None:
+    assert validate_certificate_number("A" * 60)[1] == []

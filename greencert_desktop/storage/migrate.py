@@ -1,0 +1,118 @@
+"""Bring a database to the schema this version knows, safely.
+
+An existing database that needs migrating is backed up first (SQLite online backup API).
+A database written by a newer version, or a file that is not a GreenCert database, is
+refused with a clear message and never touched.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine, inspect
+from sqlalchemy.exc import DatabaseError
+
+from greencert_desktop.domain.errors import UserError
+from greencert_desktop.storage.backup import backup_database
+
+MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+
+
+class NewerSchemaError(UserError):
+    pass
+
+
+class NotOurDatabaseError(UserError):
+    pass
+
+
+def _config() -> Config:
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
+    return cfg
+
+
+def head_revision() -> str:
+    head = ScriptDirectory.from_config(_config()).get_current_head()
+    assert head is not None
+    return head
+
+
+def current_revision(engine: Engine) -> str | None:
+    with engine.connect() as conn:
+        return MigrationContext.configure(conn).get_current_revision()
+
+
+def _known_revisions() -> set[str]:
+    return {rev.revision for rev in ScriptDirectory.from_config(_config()).walk_revisions()}
+
+
+def schema_state(engine: Engine) -> tuple[str | None, bool]:
+    """(current revision, whether the database has any tables). Raises on a foreign file."""
+    where = engine.url.database or str(engine.url)
+    try:
+        with engine.connect() as conn:
+            tables = set(inspect(conn).get_table_names())
+            revision = MigrationContext.configure(conn).get_current_revision()
+    except DatabaseError as exc:
+        raise NotOurDatabaseError(f"文件 {where} 不是有效的 GreenCert 数据库（无法作为 SQLite 数据库打开）") from exc
+    if revision is None and tables:
+        raise NotOurDatabaseError(f"文件 {where} 不是 GreenCert 数据库（缺少版本信息），程序不会修改它")
+    if revision is not None:
+        refuse_unknown(revision, str(where))
+    return revision, bool(tables)
+
+
+def refuse_unknown(revision: str, where: str) -> None:
+    """A revision this version does not know was written by a newer version."""
+    if revision not in _known_revisions():
+        raise NewerSchemaError(
+            f"数据库 {where} 由更新版本的 GreenCert 创建（数据结构版本 {revision}），"
+            "本版本无法打开，也不会修改它。请安装最新版本后再打开。")
+
+
+def upgrade(engine: Engine, backups_dir: Path | None = None) -> Path | None:
+    """Migrate to head. Returns the backup taken before migrating an existing database."""
+    revision, has_tables = schema_state(engine)
+    head = head_revision()
+    if revision == head:
+        return None
+    backup: Path | None = None
+    db_file = engine.url.database
+    if has_tables and backups_dir is not None and engine.url.get_backend_name() == "sqlite" and db_file:
+        backup = backup_database(Path(db_file), backups_dir, reason=f"before-migrate-{revision}")
+    cfg = _config()
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "head")
+    return backup
+
+
+def probe_sqlite_file(path: Path) -> None:
+    """Refuse a foreign or newer SQLite file before any engine opens it (opening would
+    switch it to WAL, i.e. modify it). Opens read-only; reads two small tables."""
+    if not path.is_file() or path.stat().st_size == 0:
+        return
+    try:
+        conn = sqlite3.connect(f"file:{path.as_posix()}?mode=ro", uri=True)
+        try:
+            tables = {r[0] for r in conn.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table'")}
+            revision = None
+            if "alembic_version" in tables:
+                row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
+                revision = row[0] if row else None
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError as exc:
+        raise NotOurDatabaseError(
+            f"文件 {path} 不是有效的 GreenCert 数据库（无法作为 SQLite 数据库打开：{exc}）") from exc
+    if revision is None and tables:
+        raise NotOurDatabaseError(f"文件 {path} 不是 GreenCert 数据库（缺少版本信息），程序不会修改它")
+    if revision is not None:
+        refuse_unknown(str(revision), str(path))

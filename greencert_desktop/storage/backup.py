@@ -44,7 +44,10 @@ def _open_existing(path: Path) -> sqlite3.Connection:
 
 def backup_to(db_path: Path, dest_path: Path) -> Path:
     """Back up ``db_path`` to exactly ``dest_path`` (an existing file is replaced)."""
-    dest_path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        dest_path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise UserError(f"备份写入 {dest_path} 失败：无法创建文件夹（{exc.strerror or exc}）") from exc
     src = _open_existing(db_path)
     try:
         _copy(src, dest_path)

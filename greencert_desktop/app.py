@@ -1,0 +1,157 @@
+"""The desktop program: ``run_gui(home)`` opens the register and shows the main window.
+
+Qt is imported here and under ``ui/`` only. Heavy libraries (matplotlib, openpyxl,
+python-calamine) are not imported at start-up; the pages that need them load them late.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from logging.handlers import RotatingFileHandler
+from pathlib import Path
+from types import TracebackType
+
+from PySide6.QtCore import QCoreApplication, QLocale
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from greencert_desktop import APP_NAME, __version__
+from greencert_desktop.domain.errors import UserError
+from greencert_desktop.home import Home
+
+ORGANISATION_NAME = "Lianyungang Market Supervision"
+ORGANISATION_DOMAIN = "greencert.lyg"
+LOG_FILE_NAME = "greencert.log"
+LOG_MAX_BYTES = 1024 * 1024
+LOG_BACKUP_COUNT = 5
+WINDOWS_FONT = "Microsoft YaHei"
+
+log = logging.getLogger("greencert_desktop")
+
+
+class CrashReporter:
+    """Logs every uncaught exception to ``<home>/logs/greencert.log`` and tells the user.
+
+    A :class:`UserError` that escapes a slot is shown as a plain warning (it is the user's
+    to fix, not a crash); anything else is logged with its traceback and a dialog names the
+    log file. ``install()`` replaces ``sys.excepthook``; ``uninstall()`` restores it.
+    """
+
+    def __init__(self, home: Home) -> None:
+        self.log_path: Path = home.logs_dir / LOG_FILE_NAME
+        self._handler: logging.Handler | None = None
+        self._previous_hook = sys.excepthook
+        self._reporting = False
+
+    def install(self) -> CrashReporter:
+        try:
+            self.log_path.parent.mkdir(parents=True, exist_ok=True)
+            handler: logging.Handler = RotatingFileHandler(
+                self.log_path, maxBytes=LOG_MAX_BYTES, backupCount=LOG_BACKUP_COUNT,
+                encoding="utf-8", delay=True)
+        except OSError as exc:  # an unwritable home must not stop the program
+            print(f"GreenCert: cannot write log file {self.log_path}: {exc}", file=sys.stderr)
+            handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter(
+            "%(asctime)s %(levelname)s %(name)s: %(message)s"))
+        log.addHandler(handler)
+        log.setLevel(logging.INFO)
+        self._handler = handler
+        self._previous_hook = sys.excepthook
+        sys.excepthook = self.handle
+        return self
+
+    def uninstall(self) -> None:
+        if sys.excepthook == self.handle:
+            sys.excepthook = self._previous_hook
+        if self._handler is not None:
+            log.removeHandler(self._handler)
+            self._handler.close()
+            self._handler = None
+
+    def handle(self, exc_type: type[BaseException], exc: BaseException,
+               tb: TracebackType | None) -> None:
+        if issubclass(exc_type, KeyboardInterrupt):
+            self._previous_hook(exc_type, exc, tb)
+            return
+        if isinstance(exc, UserError):
+            log.info("user error: %s", exc.message)
+            self._show(QMessageBox.Icon.Warning, exc.message)
+            return
+        log.critical("uncaught exception", exc_info=(exc_type, exc, tb))
+        self._show(QMessageBox.Icon.Critical, QCoreApplication.translate(
+            "CrashReporter", "An unexpected error occurred:\n{error}\n\n"
+            "The details were written to the log file:\n{path}").format(
+                error=f"{exc_type.__name__}: {exc}", path=self.log_path))
+
+    def _show(self, icon: QMessageBox.Icon, text: str) -> None:
+        if self._reporting or QApplication.instance() is None:
+            print(text, file=sys.stderr)
+            return
+        self._reporting = True
+        try:
+            title = QCoreApplication.translate("CrashReporter", "GreenCert")
+            box = QMessageBox(icon, title, text, QMessageBox.StandardButton.Ok)
+            box.exec()
+        finally:
+            self._reporting = False
+
+
+def _language(home: Home) -> str:
+    from greencert_desktop.settings import HomeSettings
+
+    try:
+        return str(HomeSettings(home.settings_file).get("language"))
+    except UserError:
+        return "zh_CN"  # the register reports the broken settings file when it opens
+
+
+def create_application(argv: list[str]) -> QApplication:
+    existing = QApplication.instance()
+    app = existing if isinstance(existing, QApplication) else QApplication(argv)
+    app.setApplicationName(APP_NAME)
+    app.setApplicationVersion(__version__)
+    app.setOrganizationName(ORGANISATION_NAME)
+    app.setOrganizationDomain(ORGANISATION_DOMAIN)
+    if sys.platform == "win32":
+        font = QFont(WINDOWS_FONT)
+        font.setPointSize(max(app.font().pointSize(), 9))
+        app.setFont(font)
+    # Elsewhere the default font is kept: fontconfig picks Noto Sans CJK for Chinese text.
+    return app
+
+
+def run_gui(home: Home, argv: list[str] | None = None) -> int:
+    """Open the register in ``home`` and run the main window; the process exit code."""
+    from greencert_desktop.services.register import Register
+    from greencert_desktop.ui.i18n import install_translators, remove_translators
+    from greencert_desktop.ui.icons import app_icon
+    from greencert_desktop.ui.main_window import MainWindow
+
+    app = create_application(list(sys.argv if argv is None else argv))
+    reporter = CrashReporter(home).install()
+    translators = []
+    try:
+        language = _language(home)
+        if language != "en":
+            QLocale.setDefault(QLocale(language))
+        translators = install_translators(app, language)
+        app.setWindowIcon(app_icon())
+        log.info("GreenCert %s starting, home %s", __version__, home.root)
+        try:
+            register = Register.open(home)
+        except UserError as exc:
+            log.error("cannot open the register: %s", exc.message)
+            title = QCoreApplication.translate("App", "GreenCert")
+            QMessageBox.critical(None, title, exc.message)
+            return 1
+        try:
+            window = MainWindow(register)
+            window.show()
+            return app.exec()
+        finally:
+            register.close()
+    finally:
+        remove_translators(app, translators)
+        reporter.uninstall()

@@ -1,0 +1,209 @@
+"""The main window: navigation on the left, one page per entry, menus and a status bar."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtGui import QCloseEvent
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QMainWindow,
+    QMessageBox,
+    QStackedWidget,
+    QWidget,
+)
+
+from greencert_desktop import __version__
+from greencert_desktop.services.register import Register
+from greencert_desktop.services.stats import record_counts
+from greencert_desktop.ui.actions import Actions
+from greencert_desktop.ui.icons import app_icon
+from greencert_desktop.ui.pages.placeholder import PlaceholderPage
+
+UI_SETTINGS_FILE = "ui.ini"
+PageFactory = Callable[[str, Register, QWidget], QWidget]
+
+# Navigation order; the titles are in MainWindow.page_titles() so that lupdate sees them.
+PAGE_KEYS: tuple[str, ...] = (
+    "home", "organisations", "certificates", "subsidies", "supervision",
+    "charts", "submission", "import", "settings",
+)
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, register: Register, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.register = register
+        self.setObjectName("mainWindow")
+        self.setWindowTitle(
+            self.tr("Green Certification Information Management and Reporting System"))
+        self.setWindowIcon(app_icon())
+
+        self.actions = Actions(self)
+        self.actions.populate(self.menuBar())
+        self.actions.quit.triggered.connect(self.close)
+        self.actions.about.triggered.connect(self.show_about)
+
+        self.navigation = QListWidget(self)
+        self.navigation.setObjectName("navigation")
+        self.navigation.setFixedWidth(176)
+        self.navigation.setFrameShape(QFrame.Shape.NoFrame)
+        self.navigation.setStyleSheet("QListWidget#navigation::item { padding: 7px 12px; }")
+        self.navigation.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.pages = QStackedWidget(self)
+        self.pages.setObjectName("pages")
+        self._page_index: dict[str, int] = {}
+        titles = self.page_titles()
+        for key in PAGE_KEYS:
+            page = PlaceholderPage(titles[key], register, self.pages)
+            page.setObjectName(f"page_{key}")
+            self._page_index[key] = self.pages.addWidget(page)
+            self.navigation.addItem(titles[key])
+        self.navigation.currentRowChanged.connect(self.pages.setCurrentIndex)
+
+        central = QWidget(self)
+        layout = QHBoxLayout(central)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self.navigation)
+        separator = QFrame(central)
+        separator.setFrameShape(QFrame.Shape.VLine)
+        separator.setFrameShadow(QFrame.Shadow.Sunken)
+        layout.addWidget(separator)
+        layout.addWidget(self.pages, 1)
+        self.setCentralWidget(central)
+
+        self._status: dict[str, QLabel] = {}
+        for name in ("statusUnit", "statusOperator", "statusDatabase"):
+            self._status[name] = self._status_label(name)
+            self.statusBar().addWidget(self._status[name])
+        self._status["statusCounts"] = self._status_label("statusCounts")
+        self.statusBar().addPermanentWidget(self._status["statusCounts"])
+        self.refresh_status()
+
+        self._default_size()
+        self._restore_state()
+
+    # ------------------------------------------------------------------ pages
+    def page_titles(self) -> dict[str, str]:
+        return {
+            "home": self.tr("Home"),
+            "organisations": self.tr("Certified organisations"),
+            "certificates": self.tr("Certificates and lists"),
+            "subsidies": self.tr("Subsidies and leading enterprises"),
+            "supervision": self.tr("Supervision and inspection"),
+            "charts": self.tr("Charts"),
+            "submission": self.tr("Submission"),
+            "import": self.tr("Import"),
+            "settings": self.tr("Settings"),
+        }
+
+    def page(self, key: str) -> QWidget:
+        return self.pages.widget(self._page_index[key])
+
+    def show_page(self, key: str) -> None:
+        self.navigation.setCurrentRow(self._page_index[key])
+
+    def current_page_key(self) -> str:
+        return PAGE_KEYS[self.pages.currentIndex()]
+
+    # ------------------------------------------------------------ status bar
+    def _status_label(self, name: str) -> QLabel:
+        label = QLabel(self)
+        label.setObjectName(name)
+        label.setContentsMargins(6, 0, 6, 0)
+        label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        return label
+
+    def status_label(self, name: str) -> QLabel:
+        return self._status[name]
+
+    def refresh_status(self) -> None:
+        """Show unit, operator, database and record counts (call after any change)."""
+        reg = self.register
+        code = str(reg.get("unit_code") or "").strip()
+        if code:
+            unit = self.tr("Unit: {code} {name}").format(code=code, name=self._unit_name(code))
+        else:
+            unit = self.tr("Unit: not set")
+        self._status["statusUnit"].setText(unit.strip())
+        self._status["statusOperator"].setText(
+            self.tr("Operator: {operator}").format(operator=reg.operator))
+        database = _database_display(reg)
+        self._status["statusDatabase"].setText(self.tr("Database: {path}").format(path=database))
+        self._status["statusDatabase"].setToolTip(database)
+        counts = record_counts(reg)
+        self._status["statusCounts"].setText(self.tr(
+            "Organisations {organisations} · Certificates {certificates} · "
+            "Subsidies {subsidies} · Cases {cases}").format(**counts))
+
+    def _unit_name(self, code: str) -> str:
+        office = str(self.register.get("office_name") or "").strip()
+        if office:
+            return office
+        reference = self.register.reference
+        city = getattr(reference, "city", None)
+        if city is not None and city.code == code:
+            return str(city.name)
+        unit = reference.unit(code) if hasattr(reference, "unit") else None
+        return str(unit.name) if unit is not None else ""
+
+    # ------------------------------------------------------------------ about
+    def show_about(self) -> None:
+        QMessageBox.about(
+            self,
+            self.tr("About GreenCert"),
+            self.tr("Green Certification Information Management and Reporting System\n"
+                    "Version {version}\n\nData folder: {folder}").format(
+                version=__version__, folder=self.register.home.root),
+        )
+
+    # ------------------------------------------------------- geometry / state
+    def _ui_settings(self) -> QSettings:
+        path = self.register.home.root / UI_SETTINGS_FILE
+        return QSettings(str(path), QSettings.Format.IniFormat)
+
+    def _default_size(self) -> None:
+        """1100×720, or less on a small screen (a 1366×768 laptop is common in offices)."""
+        width, height = 1100, 720
+        screen = self.screen()
+        if screen is not None:
+            available = screen.availableGeometry()
+            width = min(width, int(available.width() * 0.9))
+            height = min(height, int(available.height() * 0.9))
+        self.resize(width, height)
+
+    def _restore_state(self) -> None:
+        settings = self._ui_settings()
+        geometry = settings.value("mainWindow/geometry")
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        state = settings.value("mainWindow/state")
+        if state is not None:
+            self.restoreState(state)
+        page = str(settings.value("mainWindow/page", PAGE_KEYS[0]))
+        self.show_page(page if page in self._page_index else PAGE_KEYS[0])
+
+    def save_state(self) -> None:
+        settings = self._ui_settings()
+        settings.setValue("mainWindow/geometry", self.saveGeometry())
+        settings.setValue("mainWindow/state", self.saveState())
+        settings.setValue("mainWindow/page", self.current_page_key())
+        settings.sync()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.save_state()
+        super().closeEvent(event)
+
+
+def _database_display(reg: Register) -> str:
+    """The SQLite file, or the server URL with any password hidden."""
+    path = getattr(reg.db, "path", None)
+    if path is not None:
+        return str(path)
+    return re.sub(r"(://[^:/@]*):[^@]*@", r"\1:***@", str(reg.db.url))

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QMessageBox,
     QStackedWidget,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -23,6 +24,7 @@ from greencert_desktop.services.register import Register
 from greencert_desktop.services.stats import record_counts
 from greencert_desktop.ui.actions import Actions
 from greencert_desktop.ui.icons import app_icon
+from greencert_desktop.ui.pages import page_class
 from greencert_desktop.ui.pages.placeholder import PlaceholderPage
 
 UI_SETTINGS_FILE = "ui.ini"
@@ -58,13 +60,13 @@ class MainWindow(QMainWindow):
         self.pages = QStackedWidget(self)
         self.pages.setObjectName("pages")
         self._page_index: dict[str, int] = {}
-        titles = self.page_titles()
-        for key in PAGE_KEYS:
-            page = PlaceholderPage(titles[key], register, self.pages)
-            page.setObjectName(f"page_{key}")
-            self._page_index[key] = self.pages.addWidget(page)
-            self.navigation.addItem(titles[key])
-        self.navigation.currentRowChanged.connect(self.pages.setCurrentIndex)
+        self._built: dict[str, QWidget] = {}
+        for key, title in self.page_titles().items():
+            holder = QWidget(self.pages)
+            QVBoxLayout(holder).setContentsMargins(0, 0, 0, 0)
+            self._page_index[key] = self.pages.addWidget(holder)
+            self.navigation.addItem(title)
+        self.navigation.currentRowChanged.connect(self._show_row)
 
         central = QWidget(self)
         layout = QHBoxLayout(central)
@@ -104,7 +106,22 @@ class MainWindow(QMainWindow):
         }
 
     def page(self, key: str) -> QWidget:
-        return self.pages.widget(self._page_index[key])
+        """The page for ``key``, built the first time it is asked for (keeps start-up fast)."""
+        if key not in self._built:
+            holder = self.pages.widget(self._page_index[key])
+            cls = page_class(key)
+            title = self.page_titles()[key]
+            page = cls(self.register, holder) if cls else PlaceholderPage(title, self.register,
+                                                                          holder)
+            page.setObjectName(f"page_{key}")
+            holder.layout().addWidget(page)
+            self._built[key] = page
+        return self._built[key]
+
+    def _show_row(self, row: int) -> None:
+        if 0 <= row < len(PAGE_KEYS):
+            self.page(PAGE_KEYS[row])
+            self.pages.setCurrentIndex(row)
 
     def show_page(self, key: str) -> None:
         self.navigation.setCurrentRow(self._page_index[key])

@@ -38,7 +38,9 @@ def test_clicking_each_entry_switches_the_page(qtbot, main_window: MainWindow) -
         _click_row(qtbot, navigation, row)
         assert navigation.currentRow() == row
         assert main_window.pages.currentIndex() == row
-        page = main_window.pages.currentWidget()
+        page = main_window.page(PAGE_KEYS[row])
+        assert main_window.pages.currentWidget().isAncestorOf(page)
+        assert page.isVisibleTo(main_window)
         assert page.objectName() == f"page_{PAGE_KEYS[row]}"
         title = page.findChild(QLabel, "pageTitle")
         assert title.text() == navigation.item(row).text()

@@ -1,0 +1,243 @@
+"""The ``greencert`` command line: everything that is not interactive, over the services.
+
+User errors print one Chinese line to stderr and exit 1; they never show a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sqlite3
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy.exc import OperationalError
+
+from greencert_desktop import __version__
+from greencert_desktop.domain.errors import UserError, ValidationError
+from greencert_desktop.home import Home, resolve_home
+
+EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.print_usage(sys.stderr)
+        print(f"参数错误：{message}", file=sys.stderr)
+        raise SystemExit(EXIT_USAGE)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = _Parser(prog="greencert", description="绿色认证信息管理与报送系统（GreenCert Desktop）")
+    p.add_argument("--home", help="数据文件夹（数据库、备份、日志、设置都放在这里）")
+    p.add_argument("--version", action="version", version=f"GreenCert {__version__}")
+    sub = p.add_subparsers(dest="command", metavar="命令", parser_class=_Parser)
+
+    sub.add_parser("gui", help="启动图形界面（不带命令时的默认行为）")
+
+    demo = sub.add_parser("demo-data", help="生成演示数据")
+    demo.add_argument("--orgs", type=int, help="组织数量（默认约为证书数的三分之一）")
+    demo.add_argument("--certs", type=int, default=2000, help="证书数量（默认 2000）")
+    demo.add_argument("--seed", type=int, default=1, help="随机种子（相同种子生成相同数据）")
+    demo.add_argument("--unit", default=None,
+                      help="区划代码，或 all 表示全市所有单位（默认：本单位，未设置时为 all）")
+    demo.add_argument("--if-empty", action="store_true", help="登记簿已有组织时不再生成")
+
+    st = sub.add_parser("stats", help="按单位、类别、状态统计，及2025年指标进度")
+    st.add_argument("--unit", help="区划代码（默认：整个登记簿）")
+    st.add_argument("--period", help="报告期，如 2026Q3、202610、2026")
+    st.add_argument("--json", action="store_true", help="以 JSON 输出")
+
+    ck = sub.add_parser("check", help="检查数据库完整性与外键引用")
+    ck.add_argument("--json", action="store_true", help="以 JSON 输出")
+
+    bk = sub.add_parser("backup", help="备份数据库")
+    bk.add_argument("--to", type=Path, help="备份文件路径（默认：数据文件夹下 backups/）")
+
+    rs = sub.add_parser("restore", help="从备份恢复数据库（先自动备份当前数据库）")
+    rs.add_argument("file", type=Path, help="备份文件")
+
+    cf = sub.add_parser("config", help="查看或修改设置")
+    cf.add_argument("key", nargs="?", help="设置名")
+    cf.add_argument("value", nargs="?", help="新值（省略则显示当前值）")
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    home = resolve_home(args.home)
+    command = args.command or "gui"
+    try:
+        return COMMANDS[command](home, args)
+    except UserError as exc:
+        _fail(exc.message if not isinstance(exc, ValidationError) else "；".join(
+            i.message for i in exc.issues))
+    except OperationalError as exc:
+        if "locked" in str(exc.orig):
+            _fail("数据库正被其他程序占用（已锁定），请关闭其他 GreenCert 窗口后重试")
+        _fail(f"数据库操作失败：{exc.orig}")
+    except sqlite3.DatabaseError as exc:
+        _fail(f"数据库文件无法读取：{exc}")
+    except OSError as exc:
+        where = f"（{exc.filename}）" if exc.filename else ""
+        _fail(f"文件操作失败{where}：{exc.strerror or exc}")
+    except KeyboardInterrupt:
+        _fail("已取消")
+    return EXIT_ERROR
+
+
+def _fail(message: str) -> None:
+    print(f"错误：{message}", file=sys.stderr)
+    raise SystemExit(EXIT_ERROR)
+
+
+def _open(home: Home) -> Any:
+    from greencert_desktop.services.register import Register
+
+    return Register.open(home)
+
+
+def _print_json(data: Any) -> None:
+    print(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+def cmd_gui(home: Home, _args: argparse.Namespace) -> int:
+    from greencert_desktop.app import run_gui
+
+    return run_gui(home)
+
+
+def _progress(done: int, total: int) -> None:
+    if sys.stderr.isatty() or total:
+        print(f"\r生成中 {done:,}/{total:,}（{done * 100 // max(total, 1)}%）", end="",
+              file=sys.stderr, flush=True)
+
+
+def cmd_demo_data(home: Home, args: argparse.Namespace) -> int:
+    from greencert_desktop.services import demo, stats
+
+    if args.certs < 0 or (args.orgs is not None and args.orgs < 1):
+        raise UserError("证书数量不能为负数，组织数量至少为 1")
+    with _open(home) as reg:
+        if args.if_empty and stats.record_counts(reg)["organisations"]:
+            print("登记簿中已有数据，未生成演示数据（去掉 --if-empty 可追加）")
+            return EXIT_OK
+        configured = reg.unit_code
+        unit = args.unit or (configured if configured and not reg.is_city else "all")
+        units = None if unit == "all" else [unit]
+        summary = demo.generate_demo(reg, orgs=args.orgs, certs=args.certs, seed=args.seed,
+                                     units=units, progress=_progress)
+        print(file=sys.stderr)
+        if not configured:
+            code = reg.reference.city.code if units is None else unit
+            reg.set("unit_code", code)
+            ref_unit = reg.reference.unit(code)
+            reg.set("office_name", (ref_unit.name if ref_unit else reg.reference.city.name)
+                    + "市场监督管理局")
+        print(f"已生成演示数据：组织 {summary.organisations:,} 家，证书/名单 "
+              f"{summary.certificates:,} 张，奖补 {summary.subsidies:,} 条，监督检查 "
+              f"{summary.cases:,} 条，用时 {summary.seconds:.1f} 秒")
+    return EXIT_OK
+
+
+def cmd_stats(home: Home, args: argparse.Namespace) -> int:
+    from greencert_desktop.domain.periods import Period
+    from greencert_desktop.services.stats import statistics
+
+    period = Period.parse(args.period) if args.period else None
+    with _open(home) as reg:
+        data = statistics(reg, unit=args.unit, period=period)
+    if args.json:
+        _print_json(data)
+        return EXIT_OK
+    head = f"{data['unit']['name']}（{data['unit']['code']}）"
+    if data["period"]:
+        head += f" {data['period']['words']}"
+    t = data["totals"]
+    print(f"{head}，截至 {data['as_of']}")
+    print(f"组织 {t['organisations']} 家（持有效证书 {t['certified_organisations']} 家），"
+          f"证书/名单 {t['certificates']} 张，有效 {t['valid']} 张")
+    print("按状态：" + "，".join(f"{v['label']} {v['count']}" for v in data["by_status"].values()))
+    print("按类别：")
+    for row in data["by_type"]:
+        if row["total"]:
+            print(f"  {row['name']}：共 {row['total']}，有效 {row['valid']}")
+    if data["by_unit"]:
+        print("按单位：")
+        for row in data["by_unit"]:
+            print(f"  {row['name']}：组织 {row['organisations']}，证书 {row['certificates']}，"
+                  f"有效 {row['valid']}")
+    print("2025年指标：")
+    for ind in data["indicators"]:
+        target = "—" if ind["target"] is None else f"{ind['target']:g}"
+        count = "—" if ind["count"] is None else f"{ind['count']:g}"
+        ratio = "" if ind["ratio"] is None else f"（完成 {ind['ratio']:.0%}）"
+        print(f"  {ind['name']}：{count} / 目标 {target}{ind['measure']}{ratio}")
+    return EXIT_OK
+
+
+def cmd_check(home: Home, args: argparse.Namespace) -> int:
+    from greencert_desktop.services.maintenance import check_register
+
+    with _open(home) as reg:
+        report = check_register(reg)
+        where = str(reg.db.path or reg.db.url)
+    if args.json:
+        _print_json({"ok": report.ok, "database": where, "checked": report.checked,
+                     "problems": report.problems})
+    else:
+        for item in report.checked:
+            print(f"已检查：{item}")
+        for problem in report.problems:
+            print(f"问题：{problem}")
+        print(f"结论：{'数据库完好' if report.ok else f'发现 {len(report.problems)} 个问题'}（{where}）")
+    return EXIT_OK if report.ok else EXIT_ERROR
+
+
+def cmd_backup(home: Home, args: argparse.Namespace) -> int:
+    from greencert_desktop.services.maintenance import backup_register
+
+    with _open(home) as reg:
+        dest = backup_register(reg, args.to)
+    print(f"已备份到 {dest}")
+    return EXIT_OK
+
+
+def cmd_restore(home: Home, args: argparse.Namespace) -> int:
+    from greencert_desktop.services.maintenance import restore_register
+
+    safety = restore_register(home, args.file)
+    if safety:
+        print(f"恢复前的数据库已备份到 {safety}")
+    with _open(home):
+        pass  # migrates a restored older file and checks it opens
+    print(f"已从 {args.file} 恢复数据库")
+    return EXIT_OK
+
+
+def cmd_config(home: Home, args: argparse.Namespace) -> int:
+    from greencert_desktop.settings import SETTINGS, setting
+
+    with _open(home) as reg:
+        if args.key is None:
+            for d in SETTINGS.values():
+                print(f"{d.key} = {reg.get(d.key)!r}    # {d.label}")
+            return EXIT_OK
+        setting(args.key)
+        if args.value is not None:
+            reg.set(args.key, args.value)
+        print(f"{args.key} = {reg.get(args.key)!r}")
+    return EXIT_OK
+
+
+COMMANDS: dict[str, Callable[[Home, argparse.Namespace], int]] = {
+    "gui": cmd_gui,
+    "demo-data": cmd_demo_data,
+    "stats": cmd_stats,
+    "check": cmd_check,
+    "backup": cmd_backup,
+    "restore": cmd_restore,
+    "config": cmd_config,
+}

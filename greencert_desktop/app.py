@@ -1,4 +1,5 @@
-"""The desktop program: ``run_gui(home)`` opens the register and shows the main window.
+"""The desktop program: ``run_gui(home)`` opens the register and shows the main window
+(after the first-run set-up wizard while no unit is configured).
 
 Qt is imported here and under ``ui/`` only. Heavy libraries (matplotlib, openpyxl,
 python-calamine) are not imported at start-up; the pages that need them load them late.
@@ -8,17 +9,22 @@ from __future__ import annotations
 
 import logging
 import sys
+from collections.abc import Callable
 from logging.handlers import RotatingFileHandler
 from pathlib import Path
 from types import TracebackType
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, QLocale
 from PySide6.QtGui import QFont
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QWidget
 
 from greencert_desktop import APP_NAME, __version__
 from greencert_desktop.domain.errors import UserError
 from greencert_desktop.home import Home
+
+if TYPE_CHECKING:
+    from greencert_desktop.services.register import Register
 
 ORGANISATION_NAME = "Lianyungang Market Supervision"
 ORGANISATION_DOMAIN = "greencert.lyg"
@@ -122,6 +128,29 @@ def create_application(argv: list[str]) -> QApplication:
     return app
 
 
+def _first_run(app: QApplication, register: Register,
+               then: Callable[[], None]) -> QWidget:
+    """Show the set-up wizard inside the main event loop: Finish (settings written) calls
+    ``then`` to open the main window, Cancel quits without writing anything."""
+    from greencert_desktop.ui.wizard import SetupWizard
+
+    log.info("no unit configured: first-run set-up")
+    wizard = SetupWizard(register)
+    app.setQuitOnLastWindowClosed(False)  # closing the wizard must not end the program
+
+    def finished(result: int) -> None:
+        if result == QDialog.DialogCode.Accepted:
+            log.info("set-up finished: unit %s", register.unit_code)
+            then()
+        else:
+            log.info("set-up cancelled; nothing written")
+            app.quit()
+
+    wizard.finished.connect(finished)
+    wizard.show()
+    return wizard
+
+
 def run_gui(home: Home, argv: list[str] | None = None) -> int:
     """Open the register in ``home`` and run the main window; the process exit code."""
     from greencert_desktop.services.register import Register
@@ -147,10 +176,21 @@ def run_gui(home: Home, argv: list[str] | None = None) -> int:
             QMessageBox.critical(None, title, exc.message)
             return 1
         try:
-            window = MainWindow(register)
-            window.show()
+            shown: list[QWidget] = []
+
+            def open_main_window() -> None:
+                window = MainWindow(register)
+                shown.append(window)
+                window.show()
+                app.setQuitOnLastWindowClosed(True)
+
+            if str(register.get("unit_code") or "").strip():
+                open_main_window()
+            else:
+                shown.append(_first_run(app, register, open_main_window))
             return app.exec()
         finally:
+            app.setQuitOnLastWindowClosed(True)
             register.close()
     finally:
         remove_translators(app, translators)

@@ -81,3 +81,32 @@ def test_organisation_filters(reg):
 def test_like_wildcards_in_search_text_are_literal(reg):
     assert numbers(reg, text="%") == []
     assert numbers(reg, text="_") == []
+
+
+def test_count_matches_fetch_for_every_filter(reg):
+    source = CertificateList()
+    for filters in ({}, {"status": "01"}, {"type_group": "绿色农业"}, {"unit_code": "320706"},
+                    {"expiring_within": 90}, {"surveillance_overdue": True}):
+        for text in ("", "海泰", "A-EMS", "9132"):
+            q = ListQuery(text=text, filters=filters)
+            assert source.count(reg, q) == len(source.fetch(reg, q, 0, 100)), (text, filters)
+            assert sorted(source.ids(reg, q)) == sorted(r["id"] for r in
+                                                         source.fetch(reg, q, 0, 100))
+
+
+def test_paging_with_a_joined_sort_key(reg):
+    source = CertificateList()
+    q = ListQuery(sort="org_name", descending=True)
+    rows = source.fetch(reg, q, 0, 2) + source.fetch(reg, q, 2, 2)
+    assert [r["org_name"] for r in rows] == sorted((r["org_name"] for r in rows), reverse=True)
+    assert len({r["id"] for r in rows}) == 4
+
+
+def test_first_page_is_count_and_fetch_together(reg):
+    source = CertificateList()
+    for q in (ListQuery(), ListQuery(text="海泰", sort="expiry_date"),
+              ListQuery(filters={"status": "01"}, sort="org_name"),
+              ListQuery(text="nothing like this")):
+        total, rows = source.first_page(reg, q, 2)
+        assert total == source.count(reg, q)
+        assert rows == source.fetch(reg, q, 0, 2)

@@ -43,8 +43,15 @@ def shown_boxes(monkeypatch) -> list[tuple[str, str]]:
     return shown
 
 
+def configure(home: Home, unit_code: str = "320706") -> None:
+    """A home past its first-run set-up (no wizard on start)."""
+    with Register.open(home) as reg:
+        reg.set("unit_code", unit_code)
+
+
 def _run_and_inspect(qapp: QApplication, home: Home) -> tuple[int, dict]:
     """run_gui with a real event loop; a timer records the window and closes it."""
+    configure(home)
     seen: dict = {}
 
     def inspect_and_close() -> None:
@@ -136,6 +143,30 @@ def test_crash_reporter_shows_a_user_error_as_its_message(
     assert [text for _, text in shown_boxes] == ["统一社会信用代码校验位不正确"]
     log = (tmp_home.logs_dir / LOG_FILE_NAME).read_text(encoding="utf-8")
     assert "Traceback" not in log
+
+
+@pytest.mark.qt_no_exception_capture
+def test_an_exception_in_a_slot_shows_the_dialog_with_the_log_path(
+        qtbot, tmp_home: Home, shown_boxes, restore_excepthook) -> None:
+    """A real click whose slot raises: PySide6 hands the exception to sys.excepthook."""
+    from PySide6.QtWidgets import QPushButton
+
+    def broken() -> None:
+        raise RuntimeError("slot failed")
+
+    button = QPushButton("go")
+    qtbot.addWidget(button)
+    button.clicked.connect(broken)
+    reporter = CrashReporter(tmp_home).install()
+    try:
+        button.click()
+    finally:
+        reporter.uninstall()
+    assert len(shown_boxes) == 1
+    assert str(tmp_home.logs_dir / LOG_FILE_NAME) in shown_boxes[0][1]
+    assert "RuntimeError: slot failed" in shown_boxes[0][1]
+    log = (tmp_home.logs_dir / LOG_FILE_NAME).read_text(encoding="utf-8")
+    assert "RuntimeError: slot failed" in log and "Traceback" in log
 
 
 def test_crash_log_rotates_at_one_megabyte(tmp_home: Home, restore_excepthook) -> None:

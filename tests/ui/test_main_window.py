@@ -118,12 +118,15 @@ def test_quit_action_closes_the_window(qtbot, main_window: MainWindow) -> None:
 
 def test_menus_hold_the_actions(main_window: MainWindow) -> None:
     actions = main_window.actions
-    menus = [actions.file_menu, actions.help_menu]
-    assert [m.objectName() for m in menus] == ["menuFile", "menuHelp"]
+    menus = [actions.file_menu, actions.records_menu, actions.help_menu]
+    assert [m.objectName() for m in menus] == ["menuFile", "menuRecords", "menuHelp"]
     # (QAction.menu() is unusable from PySide6, so compare the menus' own actions.)
     assert main_window.menuBar().actions() == [m.menuAction() for m in menus]
     assert actions.file_menu.actions() == [actions.quit]
     assert actions.help_menu.actions() == [actions.about]
+    shortcuts = {a.objectName(): a.shortcut().toString() for a in actions.records_menu.actions()
+                 if not a.isSeparator()}
+    assert shortcuts["actionNew"] == "Ctrl+N" and shortcuts["actionRefresh"] == "F5"
 
 
 def test_about_names_version_and_data_folder(main_window: MainWindow, monkeypatch) -> None:

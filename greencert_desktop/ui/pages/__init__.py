@@ -13,6 +13,11 @@ from PySide6.QtWidgets import QWidget
 
 # navigation key -> "module:Class" under greencert_desktop.ui.pages
 PAGES: dict[str, str] = {
+    "organisations": "organisations:OrganisationsPage",
+    "certificates": "certificates:CertificatesPage",
+    "subsidies": "subsidies:SubsidiesPage",
+    "supervision": "supervision:SupervisionPage",
+    "settings": "settings:SettingsPage",
 }
 
 

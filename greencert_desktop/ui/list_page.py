@@ -192,6 +192,8 @@ class ListPage(QWidget):
     # ---------------------------------------------------------- page set-up
     def finish_setup(self) -> None:
         """Call at the end of a subclass's __init__: widths, count, buttons."""
+        self.history_button = self.add_page_button("historyButton", self.tr("History"),
+                                                   self.show_history)
         self.extra_bar.addStretch(1)
         self.extra_bar.addWidget(self.extra_label)
         self.extra_bar.addWidget(self.clear_button)
@@ -367,10 +369,20 @@ class ListPage(QWidget):
         self.delete_button.setEnabled(bool(rows))
         self.copy_button.setEnabled(bool(rows))
         self.export_button.setEnabled(self.model.total() > 0)
+        self.history_button.setEnabled(len(rows) == 1)
         self.update_page_buttons(rows)
 
     def update_page_buttons(self, rows: list[int]) -> None:
         """Subclasses enable their own buttons for the selected rows."""
+
+    def show_history(self) -> QWidget | None:
+        """The audit history of the selected record (when, who, field, old → new)."""
+        from greencert_desktop.ui.history import show_history
+
+        record_id = self.current_id()
+        if record_id is None:
+            return None
+        return show_history(self, self.register, self.kind, record_id)
 
     # -------------------------------------------------------------- records
     def new_record(self) -> None:

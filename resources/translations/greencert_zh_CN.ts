@@ -549,6 +549,10 @@ The details were written to the log file:
         <translation>导出到 Excel</translation>
     </message>
     <message>
+        <source>History</source>
+        <translation>历史记录</translation>
+    </message>
+    <message>
         <source>Search name or credit code</source>
         <translation>搜索名称或统一社会信用代码</translation>
     </message>
@@ -1110,6 +1114,10 @@ Data folder: {folder}</source>
     <message>
         <source>Without valid certificates</source>
         <translation>无有效证书</translation>
+    </message>
+    <message>
+        <source>Details</source>
+        <translation>详情</translation>
     </message>
     <message>
         <source>Certificates</source>

@@ -9,7 +9,7 @@ import openpyxl
 import pytest
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QCheckBox, QComboBox, QLabel, QLineEdit, QTableView
+from PySide6.QtWidgets import QCheckBox, QComboBox, QDialog, QLabel, QLineEdit, QTableView
 
 from greencert_desktop.domain.credit_code import make_code
 from greencert_desktop.domain.records import (
@@ -269,3 +269,31 @@ def test_organisation_opens_its_certificates(qtbot, reg):
     orgs.certificates_button.click()
     assert window.current_page_key() == "certificates"
     assert sorted(_numbers(window.page("certificates"))) == ["0012A", "0012B"]
+
+
+def test_history_button_shows_the_selected_records_changes(qtbot, reg):
+    page = _page(qtbot, CertificatesPage, reg)
+    page.apply_filters({"text": "0012A"})
+    assert not page.history_button.isEnabled()
+    page.table.selectRow(0)
+    cert_id = page.current_id()
+    certificates.lifecycle(reg, cert_id, "suspend", on=TODAY, reason="监督审核不合格")
+    page.history_button.click()
+    dialog = page.findChild(QDialog, "historyDialog")
+    qtbot.addWidget(dialog)
+    table = dialog.findChild(QTableView, "historyTable")
+    cells = {table.model().index(r, c).data() for r in range(table.model().rowCount())
+             for c in range(table.model().columnCount())}
+    assert "暂停" in cells and "监督审核不合格" in cells
+
+
+def test_organisation_details_show_its_records_together(qtbot, reg):
+    page = _page(qtbot, OrganisationsPage, reg)
+    page.apply_filters({"text": "海泰"})
+    page.table.selectRow(0)
+    dialog = page.show_detail()
+    qtbot.addWidget(dialog)
+    assert dialog.objectName() == "organisationDetail"
+    assert "连云港海泰化工有限公司" in dialog.findChild(QLabel, "detailTitle").text()
+    certs = dialog.findChild(QTableView, "certificatesTable")
+    assert certs.model().rowCount() == 2

@@ -30,6 +30,8 @@ class OrganisationsPage(ListPage):
         self.add_combo_filter("has_valid_certificates", self.tr("Valid certificates:"),
                               [(True, self.tr("With valid certificates")),
                                (False, self.tr("Without valid certificates"))])
+        self.detail_button = self.add_page_button(
+            "detailButton", self.tr("Details"), self.show_detail)
         self.certificates_button = self.add_page_button(
             "certificatesButton", self.tr("Certificates"), self.show_certificates)
         self.finish_setup()
@@ -53,5 +55,17 @@ class OrganisationsPage(ListPage):
         window.show_page("certificates")
         window.page("certificates").apply_filters({"org_id": org_id})
 
+    def show_detail(self) -> QWidget | None:
+        """The organisation with its certificates, listings, subsidies and cases together."""
+        from greencert_desktop.ui.detail import show_organisation
+
+        org_id = self.current_id()
+        if org_id is None:
+            return None
+        dialog = show_organisation(self, self.register, org_id)
+        dialog.finished.connect(lambda _result: self.refresh(select=org_id))
+        return dialog
+
     def update_page_buttons(self, rows: list[int]) -> None:
         self.certificates_button.setEnabled(len(rows) == 1)
+        self.detail_button.setEnabled(len(rows) == 1)

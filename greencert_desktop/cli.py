@@ -59,6 +59,24 @@ def build_parser() -> argparse.ArgumentParser:
     rs = sub.add_parser("restore", help="从备份恢复数据库（先自动备份当前数据库）")
     rs.add_argument("file", type=Path, help="备份文件")
 
+    ex = sub.add_parser("export", help="导出报送表（标准文件名，导出前按填报规则检查）")
+    ex.add_argument("--period", help="报告期，如 2026Q3（默认：上一个完整的报送周期）")
+    ex.add_argument("--unit", help="区划代码（默认：本单位；市局为全市汇总表）")
+    ex.add_argument("--out", required=True, help="保存到的文件夹（使用标准文件名）或 .xlsx 文件")
+    ex.add_argument("--json", action="store_true", help="以 JSON 输出")
+
+    vf = sub.add_parser("verify", help="校验报送表：格式、版本、是否被修改、逐行填报规则")
+    vf.add_argument("files", nargs="+", type=Path, metavar="FILE", help="报送表文件")
+    vf.add_argument("--json", action="store_true", help="以 JSON 输出")
+
+    cs = sub.add_parser("consolidate", help="市局：校验并汇总各单位的报送表")
+    cs.add_argument("--period", required=True, help="报告期，如 2026Q3")
+    cs.add_argument("files", nargs="+", type=Path, metavar="FILE", help="报送表文件或文件夹")
+    cs.add_argument("--out", help="同时导出全市汇总表到该文件夹或 .xlsx 文件")
+    cs.add_argument("--keep-older", action="store_true",
+                    help="同一单位同一报告期有多个文件时采用较早生成的（默认采用较新的）")
+    cs.add_argument("--json", action="store_true", help="以 JSON 输出")
+
     cf = sub.add_parser("config", help="查看或修改设置")
     cf.add_argument("key", nargs="?", help="设置名")
     cf.add_argument("value", nargs="?", help="新值（省略则显示当前值）")
@@ -232,6 +250,132 @@ def cmd_config(home: Home, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_export(home: Home, args: argparse.Namespace) -> int:
+    from greencert_desktop.services import submission
+
+    with _open(home) as reg:
+        period = submission.parse_period(reg, args.period)
+        try:
+            result = submission.export_submission(reg, args.out, period=period, unit=args.unit,
+                                                  progress=_stage_progress("导出"))
+        except submission.ExportBlocked as exc:
+            _end_progress()
+            if args.json:
+                _print_json({"ok": False, "problems": [p.__dict__ for p in exc.problems]})
+            else:
+                for p in exc.problems[:50]:
+                    print(f"问题：{p.describe()}")
+                if len(exc.problems) > 50:
+                    print(f"……另有 {len(exc.problems) - 50} 个问题")
+            _fail(exc.message)
+        _end_progress()
+    if args.json:
+        _print_json({"ok": True, "file": str(result.path), "unit_code": result.unit_code,
+                     "unit_name": result.unit_name, "period": result.period,
+                     "generated_at": result.generated_at,
+                     "content_sha256": result.content_sha256, "counts": result.counts})
+    else:
+        c = result.counts
+        print(f"已导出 {result.path}")
+        print(f"{result.unit_name}（{result.unit_code}）{result.period}：组织 {c['organisations']}，"
+              f"证书/名单 {c['certificates']}，本期变动 {c['changes']}，奖补 {c['subsidies']}，"
+              f"监督检查 {c['cases']}；内容校验值 {result.content_sha256}")
+    return EXIT_OK
+
+
+def _stage_progress(label: str) -> Callable[[int, int], None]:
+    def report(done: int, total: int) -> None:
+        if sys.stderr.isatty():
+            print(f"\r{label}中 {done:,}/{total:,}（{done * 100 // max(total, 1)}%）", end="",
+                  file=sys.stderr, flush=True)
+    return report
+
+
+def _end_progress() -> None:
+    if sys.stderr.isatty():
+        print(file=sys.stderr)
+
+
+def _reference(home: Home) -> Any:
+    from greencert_desktop.reference import load_reference
+
+    return load_reference(override_dir=home.reference_dir)
+
+
+def cmd_verify(home: Home, args: argparse.Namespace) -> int:
+    from greencert_desktop.services.verification import verify_file
+
+    reference = _reference(home)
+    results = [verify_file(path, reference) for path in args.files]
+    if args.json:
+        _print_json({"ok": all(r.ok for r in results), "files": [r.as_dict() for r in results]})
+    else:
+        for r in results:
+            head = f"{r.path.name}："
+            if r.meta.get("unit_code"):
+                head += f"{r.unit_name}（{r.unit_code}）{r.period}，"
+            print(head + r.summary())
+            for p in r.problems[:100]:
+                print(f"  {p.describe()}")
+            if len(r.problems) > 100 or r.omitted:
+                print(f"  ……另有 {len(r.problems) - 100 + r.omitted} 个问题")
+        bad = sum(not r.ok for r in results)
+        print(f"共 {len(results)} 个文件，通过 {len(results) - bad} 个，未通过 {bad} 个")
+    return EXIT_OK if all(r.ok for r in results) else EXIT_ERROR
+
+
+def cmd_consolidate(home: Home, args: argparse.Namespace) -> int:
+    from greencert_desktop.domain.periods import Period
+    from greencert_desktop.services import consolidation
+
+    period = Period.parse(args.period)
+    with _open(home) as reg:
+        plan = consolidation.plan_consolidation(
+            reg, args.files, period, prefer="older" if args.keep_older else "newer",
+            progress=_stage_progress("校验"))
+        _end_progress()
+        stored = None
+        city_file = None
+        if plan.can_store:
+            stored = consolidation.consolidate(reg, plan, progress=_stage_progress("汇总"))
+            _end_progress()
+            if args.out:
+                city_file = consolidation.export_city_workbook(reg, args.out, period=period)
+    refused = [f for f in plan.files if f.state == consolidation.REFUSED]
+    ok = stored is not None and not refused
+    if args.json:
+        _print_json({"ok": ok, "stored": stored is not None, **plan.as_dict(),
+                     "result": stored.units if stored else None,
+                     "backup": stored.backup if stored else None,
+                     "city_file": str(city_file.path) if city_file else None})
+    else:
+        for f in plan.files:
+            line = f"{f.path.name}：{consolidation.STATE_LABELS[f.state]}"
+            print(line + (f"——{f.reason}" if f.reason else ""))
+        for c in plan.conflicts:
+            print(f"冲突：{c.message}")
+        labels = {"received": "本次接收", "consolidated": "已汇总", "refused": "拒收",
+                  "missing": "未报送"}
+        print(f"{period.words}报送情况：{plan.reported}/{len(plan.completeness)} 个单位已报送")
+        for u in plan.completeness:
+            when = f"（生成于 {u.generated_at}）" if u.generated_at else ""
+            print(f"  {u.name}（{u.code}）：{labels[u.state]}{when}")
+        if stored is not None:
+            for u in stored.units:
+                print(f"已汇总 {u['unit_name']}：组织 {u['old']['organisations']} → "
+                      f"{u['new']['organisations']}，证书/名单 {u['old']['certificates']} → "
+                      f"{u['new']['certificates']}")
+            if stored.backup:
+                print(f"汇总前的数据库已备份到 {stored.backup}")
+        elif plan.conflicts:
+            print("存在冲突，未汇总任何数据")
+        else:
+            print("没有可汇总的文件，未汇总任何数据")
+        if city_file is not None:
+            print(f"已导出全市汇总表 {city_file.path}")
+    return EXIT_OK if ok else EXIT_ERROR
+
+
 COMMANDS: dict[str, Callable[[Home, argparse.Namespace], int]] = {
     "gui": cmd_gui,
     "demo-data": cmd_demo_data,
@@ -240,4 +384,7 @@ COMMANDS: dict[str, Callable[[Home, argparse.Namespace], int]] = {
     "backup": cmd_backup,
     "restore": cmd_restore,
     "config": cmd_config,
+    "export": cmd_export,
+    "verify": cmd_verify,
+    "consolidate": cmd_consolidate,
 }

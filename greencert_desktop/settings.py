@@ -55,6 +55,11 @@ _DEFS = (
     SettingDef("office_name", str, "", "register", "单位名称"),
     SettingDef("period_type", str, "quarter", "register", "报送周期", ("quarter", "month", "year")),
     SettingDef("doc_number", str, "", "register", "文号"),
+    SettingDef("submission_filler", str, "", "home", "报送表填表人"),
+    SettingDef("submission_phone", str, "", "home", "报送表联系电话"),
+    SettingDef("submission_reviewer", str, "", "home", "报送表审核人"),
+    SettingDef("submission_head", str, "", "home", "报送表单位负责人"),
+    SettingDef("submission_folder", str, "", "home", "报送表保存文件夹"),
 )
 
 SETTINGS: dict[str, SettingDef] = {d.key: d for d in _DEFS}

@@ -1,0 +1,161 @@
+"""Read a workbook with python-calamine, refusing what is not a sane xlsx before parsing it.
+
+Checks before calamine sees the file: it exists, is not absurdly large, is a zip archive
+with the parts every xlsx has, no member expands absurdly (zip bombs), and the workbook
+part parses with defusedxml (no DTDs, no entity expansion). After loading, a sheet with
+absurd dimensions is refused. Every refusal is a :class:`UnreadableWorkbook` with a
+Chinese reason, never a traceback.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import python_calamine
+from defusedxml import DefusedXmlException
+from defusedxml import ElementTree as SafeET
+
+from greencert_desktop.domain.errors import UserError
+
+MAX_FILE_BYTES = 512 * 1024 * 1024
+MAX_UNCOMPRESSED_BYTES = 4 * 1024 * 1024 * 1024
+MAX_RATIO = 400
+"""Largest expansion accepted for a member bigger than 1 MB (inline-string sheets reach ~30)."""
+MAX_ROWS = 1_048_576
+MAX_COLUMNS = 200
+
+_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_STATES = {"visible": "visible", "hidden": "hidden", "veryHidden": "veryHidden"}
+
+
+class UnreadableWorkbook(UserError):
+    """The file cannot be read as a workbook; ``message`` says why, in Chinese."""
+
+
+@dataclass(frozen=True)
+class SheetInfo:
+    name: str
+    state: str
+    """``visible``, ``hidden`` or ``veryHidden``."""
+
+
+def _refuse(message: str) -> UnreadableWorkbook:
+    return UnreadableWorkbook(message)
+
+
+def _check_zip(path: Path) -> None:
+    try:
+        size = path.stat().st_size
+    except FileNotFoundError:
+        raise _refuse("文件不存在") from None
+    except OSError as exc:
+        raise _refuse(f"无法读取文件：{exc.strerror or exc}") from exc
+    if size == 0:
+        raise _refuse("文件是空的（0 字节）")
+    if size > MAX_FILE_BYTES:
+        raise _refuse(f"文件过大（{size // 1024 // 1024} MB），超过上限 {MAX_FILE_BYTES // 1024 // 1024} MB")
+    try:
+        with path.open("rb") as fh:
+            magic = fh.read(8)
+    except OSError as exc:
+        raise _refuse(f"无法读取文件：{exc.strerror or exc}") from exc
+    if magic.startswith(b"\xd0\xcf\x11\xe0"):
+        raise _refuse("这是旧版 Excel（.xls）或加密的文件，不是本系统导出的 .xlsx 报送表")
+    if not magic.startswith(b"PK"):
+        raise _refuse("不是 xlsx 文件（文件内容不是 Excel 2007 及以上版本的格式）")
+    try:
+        with zipfile.ZipFile(path) as zf:
+            infos = zf.infolist()
+            names = {i.filename for i in infos}
+            if "[Content_Types].xml" not in names or "xl/workbook.xml" not in names:
+                raise _refuse("压缩包中缺少 Excel 工作簿的组成部分，不是 xlsx 文件")
+            total = 0
+            for info in infos:
+                total += info.file_size
+                if info.file_size > 1024 * 1024 and info.file_size > MAX_RATIO * max(
+                        info.compress_size, 1):
+                    raise _refuse(f"文件中的 {info.filename} 压缩比异常，拒绝读取（可能是恶意文件）")
+            if total > MAX_UNCOMPRESSED_BYTES:
+                raise _refuse("文件解压后过大，拒绝读取")
+            with zf.open("xl/workbook.xml") as fh:
+                SafeET.parse(fh, forbid_dtd=True)
+    except UnreadableWorkbook:
+        raise
+    except zipfile.BadZipFile as exc:
+        raise _refuse(f"文件已损坏，无法作为 xlsx 打开（{exc}）") from exc
+    except DefusedXmlException as exc:
+        raise _refuse(f"工作簿结构含有不允许的 XML 声明，拒绝读取（{type(exc).__name__}）") from exc
+    except SafeET.ParseError as exc:
+        raise _refuse(f"工作簿结构已损坏：{exc}") from exc
+    except (OSError, EOFError, RuntimeError, ValueError) as exc:
+        raise _refuse(f"文件已损坏，无法作为 xlsx 打开（{exc}）") from exc
+
+
+class WorkbookReader:
+    """An open workbook: sheet names with their visibility, and each sheet's cell values."""
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path)
+        _check_zip(self.path)
+        try:
+            self._wb = python_calamine.CalamineWorkbook.from_path(str(self.path))
+            meta = self._wb.sheets_metadata
+        except python_calamine.CalamineError as exc:
+            raise _refuse(f"文件已损坏，无法读取工作簿（{exc}）") from exc
+        except (OSError, ValueError) as exc:
+            raise _refuse(f"文件无法读取：{exc}") from exc
+        self.sheets = [SheetInfo(m.name, _visible(m.visible)) for m in meta]
+
+    def __enter__(self) -> WorkbookReader:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        with contextlib.suppress(python_calamine.CalamineError):
+            self._wb.close()
+
+    @property
+    def sheet_names(self) -> list[str]:
+        return [s.name for s in self.sheets]
+
+    def rows(self, name: str) -> list[list[Any]]:
+        """The sheet's values from A1 (empty cells are ``""``), trailing empty rows dropped."""
+        try:
+            sheet = self._wb.get_sheet_by_name(name)
+            if sheet.height > MAX_ROWS or sheet.width > MAX_COLUMNS:
+                raise _refuse(f"工作表“{name}”的范围过大（{sheet.height} 行 × "
+                              f"{sheet.width} 列），拒绝读取")
+            rows = sheet.to_python(skip_empty_area=False)
+        except python_calamine.CalamineError as exc:
+            raise _refuse(f"工作表“{name}”已损坏，无法读取（{exc}）") from exc
+        except (OSError, ValueError, OverflowError) as exc:
+            raise _refuse(f"工作表“{name}”无法读取（{exc}）") from exc
+        while rows and not any(v != "" for v in rows[-1]):
+            rows.pop()
+        return rows
+
+
+def _visible(value: Any) -> str:
+    text = str(value).rsplit(".", 1)[-1]
+    return {"Visible": "visible", "Hidden": "hidden", "VeryHidden": "veryHidden"}.get(
+        text, text)
+
+
+def read_meta(reader: WorkbookReader, sheet: str) -> dict[str, str]:
+    """``_meta`` as a dict (first column key, second value, both as text)."""
+    out: dict[str, str] = {}
+    for row in reader.rows(sheet):
+        if not row or row[0] == "":
+            continue
+        key = str(row[0]).strip()
+        value = row[1] if len(row) > 1 else ""
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)
+        out[key] = str(value).strip()
+    return out

@@ -43,7 +43,8 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--seed", type=int, default=1, help="随机种子（相同种子生成相同数据）")
     demo.add_argument("--unit", default=None,
                       help="区划代码，或 all 表示全市所有单位（默认：本单位，未设置时为 all）")
-    demo.add_argument("--if-empty", action="store_true", help="登记簿已有组织时不再生成")
+    demo.add_argument("--if-empty", action="store_true",
+                      help="登记簿已有数据时跳过（不带此项则报错；演示数据只写入空登记簿）")
 
     st = sub.add_parser("stats", help="按单位、类别、状态统计，及2025年指标进度")
     st.add_argument("--unit", help="区划代码（默认：整个登记簿）")
@@ -140,7 +141,7 @@ def cmd_demo_data(home: Home, args: argparse.Namespace) -> int:
         raise UserError("证书数量不能为负数，组织数量至少为 1")
     with _open(home) as reg:
         if args.if_empty and stats.record_counts(reg)["organisations"]:
-            print("登记簿中已有数据，未生成演示数据（去掉 --if-empty 可追加）")
+            print("登记簿中已有数据，未生成演示数据")
             return EXIT_OK
         configured = reg.unit_code
         unit = args.unit or (configured if configured and not reg.is_city else "all")

@@ -80,6 +80,16 @@ def prune(backups_dir: Path, keep: int) -> None:
             old.unlink()
 
 
+def tables_and_revision(conn: sqlite3.Connection) -> tuple[set[str], str | None]:
+    """The file's table names and its Alembic revision (None when it has none)."""
+    tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    revision = None
+    if "alembic_version" in tables:
+        found = conn.execute("SELECT version_num FROM alembic_version").fetchone()
+        revision = str(found[0]) if found else None
+    return tables, revision
+
+
 def check_sqlite_file(path: Path) -> str:
     """Refuse a file that is not a readable, intact GreenCert database; return its revision.
 
@@ -89,12 +99,7 @@ def check_sqlite_file(path: Path) -> str:
         conn = _open_existing(path)
         try:
             row = conn.execute("PRAGMA integrity_check").fetchone()
-            tables = {r[0] for r in conn.execute(
-                "SELECT name FROM sqlite_master WHERE type = 'table'")}
-            revision = None
-            if "alembic_version" in tables:
-                found = conn.execute("SELECT version_num FROM alembic_version").fetchone()
-                revision = found[0] if found else None
+            tables, revision = tables_and_revision(conn)
         finally:
             conn.close()
     except sqlite3.DatabaseError as exc:

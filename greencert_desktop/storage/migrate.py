@@ -18,7 +18,7 @@ from sqlalchemy import Engine, inspect
 from sqlalchemy.exc import DatabaseError
 
 from greencert_desktop.domain.errors import UserError
-from greencert_desktop.storage.backup import backup_database
+from greencert_desktop.storage.backup import backup_database, tables_and_revision
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
@@ -101,12 +101,7 @@ def probe_sqlite_file(path: Path) -> None:
     try:
         conn = sqlite3.connect(f"file:{path.as_posix()}?mode=ro", uri=True)
         try:
-            tables = {r[0] for r in conn.execute(
-                "SELECT name FROM sqlite_master WHERE type = 'table'")}
-            revision = None
-            if "alembic_version" in tables:
-                row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
-                revision = row[0] if row else None
+            tables, revision = tables_and_revision(conn)
         finally:
             conn.close()
     except sqlite3.DatabaseError as exc:
@@ -115,4 +110,4 @@ def probe_sqlite_file(path: Path) -> None:
     if revision is None and tables:
         raise NotOurDatabaseError(f"文件 {path} 不是 GreenCert 数据库（缺少版本信息），程序不会修改它")
     if revision is not None:
-        refuse_unknown(str(revision), str(path))
+        refuse_unknown(revision, str(path))

@@ -17,7 +17,20 @@ _INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff]")
 
 def nfkc(raw: str) -> str:
     """NFKC (full-width → half-width) and drop zero-width characters; nothing else."""
-    return _INVISIBLE.sub("", unicodedata.normalize("NFKC", raw))
+    if raw.isascii():  # ASCII is NFKC-stable and holds no zero-width characters
+        return raw
+    if not unicodedata.is_normalized("NFKC", raw):
+        raw = unicodedata.normalize("NFKC", raw)
+    return _INVISIBLE.sub("", raw) if _INVISIBLE.search(raw) else raw
+
+
+def _clean_spaces(text: str) -> bool:
+    """True when ``text`` has no whitespace but single inner ASCII spaces (fast path).
+
+    ``str.isprintable`` is false for every whitespace character except the ASCII space.
+    """
+    return (text.isprintable() and "  " not in text
+            and not text.startswith(" ") and not text.endswith(" "))
 
 
 def normalize_text(raw: str | None) -> str:
@@ -28,11 +41,19 @@ def normalize_text(raw: str | None) -> str:
     """
     if raw is None:
         return ""
-    return _WHITESPACE.sub(" ", nfkc(raw)).strip()
+    text = nfkc(raw)
+    if _clean_spaces(text):
+        return text
+    return _WHITESPACE.sub(" ", text).strip()
 
 
 def compact(raw: str | None) -> str:
     """NFKC, remove all whitespace and upper-case: the canonical form of a code."""
     if raw is None:
         return ""
-    return _WHITESPACE.sub("", nfkc(raw)).upper()
+    if raw.isascii() and raw.isalnum():  # the common case: a code as typed
+        return raw.upper()
+    text = nfkc(raw)
+    if text.isprintable() and " " not in text:
+        return text.upper()
+    return _WHITESPACE.sub("", text).upper()

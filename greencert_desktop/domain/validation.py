@@ -16,6 +16,7 @@ import re
 from collections.abc import Collection, Mapping
 from datetime import date
 from decimal import Decimal
+from functools import lru_cache
 
 from .approval import validate_certificate_number
 from .credit_code import validate_credit_code
@@ -43,6 +44,11 @@ _CENT = Decimal("0.01")
 # Loose: digits, spaces, - + ( ) and 转 for an extension ("0518-85821234转801").
 _PHONE = re.compile(r"[\d\s+\-()转]+")
 _INDUSTRY_CODE = re.compile(r"\d{2}(?:\d{2})?")
+
+# Values from short lists (units, sizes, statuses, type codes …) repeat on every row:
+# their clean-up is cached. Free text (names, phones) is not.
+_choice_text = lru_cache(maxsize=4096)(normalize_text)
+_choice_code = lru_cache(maxsize=4096)(compact)
 
 
 def _choice(field: str, label: str, value: str, choices: Collection[str]) -> Issue:
@@ -96,7 +102,7 @@ def _industry_issues(
 def _phone_issue(phone: str) -> Issue | None:
     if not phone:
         return None
-    digits = sum(c.isdigit() for c in phone)
+    digits = sum(map(str.isdigit, phone))
     if not _PHONE.fullmatch(phone) or not 7 <= digits <= 20:
         return Issue(
             "phone",
@@ -125,21 +131,21 @@ def validate_organisation(
         issues.append(Issue("name", "组织名称不能为空"))
     elif len(name) > NAME_MAX:
         issues.append(Issue("name", f"组织名称不能超过{NAME_MAX}个字符，当前为{len(name)}个"))
-    unit = normalize_text(data.unit_code)
+    unit = _choice_text(data.unit_code)
     if not unit:
         issues.append(Issue("unit_code", "所属区划不能为空"))
     elif unit not in unit_codes:
         issues.append(Issue("unit_code", f"所属区划“{unit}”不在区划列表中"))
     issues += _industry_issues(
-        compact(data.industry_section), compact(data.industry_code), sections
+        _choice_code(data.industry_section), _choice_code(data.industry_code), sections
     )
-    size = normalize_text(data.size)
+    size = _choice_text(data.size)
     if size and size not in SIZES:
         issues.append(_choice("size", "企业规模", size, SIZES))
-    standing = normalize_text(data.credit_standing)
+    standing = _choice_text(data.credit_standing)
     if standing not in CREDIT_STANDINGS:
         issues.append(_choice("credit_standing", "信用状况", standing, CREDIT_STANDINGS))
-    leader = normalize_text(data.leader_type)
+    leader = _choice_text(data.leader_type)
     if leader and leader not in LEADER_TYPES:
         issues.append(_choice("leader_type", "领跑者类别", leader, LEADER_TYPES))
     if (problem := _phone_issue(normalize_text(data.phone))) is not None:
@@ -220,7 +226,7 @@ def validate_certificate(
     data.number = number
     if data.org_id is None:
         issues.append(Issue("org_id", "获证组织不能为空"))
-    type_code = normalize_text(data.type_code)
+    type_code = _choice_text(data.type_code)
     if not type_code:
         issues.append(Issue("type_code", "认证类别不能为空"))
     elif type_kind not in CERT_KINDS:
@@ -262,7 +268,7 @@ def validate_subsidy(data: SubsidyData, *, today: date) -> list[Issue]:
         issues.append(Issue("year", f"年度应在{FIRST_SUBSIDY_YEAR}～{last}之间，当前为{data.year}"))
     if data.org_id is None:
         issues.append(Issue("org_id", "组织不能为空"))
-    category = normalize_text(data.category)
+    category = _choice_text(data.category)
     if category not in SUBSIDY_CATEGORIES:
         issues.append(_choice("category", "奖补类别", category, SUBSIDY_CATEGORIES))
     if (problem := _amount_issue(data.amount)) is not None:
@@ -280,7 +286,7 @@ def validate_case(data: CaseData, *, today: date) -> list[Issue]:
         issues.append(Issue("inspected_on", "检查日期不能晚于今天"))
     if data.org_id is None:
         issues.append(Issue("org_id", "被检查组织不能为空"))
-    kind = normalize_text(data.kind)
+    kind = _choice_text(data.kind)
     if kind not in CASE_KINDS:
         issues.append(_choice("kind", "检查类型", kind, CASE_KINDS))
     return issues

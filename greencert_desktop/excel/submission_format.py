@@ -181,7 +181,11 @@ CERTIFICATES = Table("certificates", SHEET_3, "认证证书与名单", (
     _c("surveillance_count", "监督次数", "int", 9),
     _c("recert_count", "再认证次数", "int", 10),
     _c("status_reason", "状态变更原因", "text", 20),
+    _c("recorded_status", "登记状态", "text", 9, True),
 ))
+"""表3: 证书状态 is the *effective* status on the export date (a 有效 certificate past its
+有效期至 reads 过期失效); 登记状态 is the status as recorded in the register, from which every
+other day's effective status (e.g. at the period's end, for 表1) follows."""
 
 CHANGES = Table("changes", SHEET_4, "本期变动", (
     _c("kind", "变动类型", "text", 9, True),
@@ -331,6 +335,10 @@ class ContentHash:
 
     def row_texts(self, texts: Sequence[str]) -> None:
         self._h.update(("\x1f".join(texts) + "\x1e").encode())
+
+    def records(self, records: Iterable[str]) -> None:
+        """Add rows already serialised as ``"\x1f".join(cell texts) + "\x1e"`` each."""
+        self._h.update("".join(records).encode())
 
     def hexdigest(self) -> str:
         return self._h.hexdigest()

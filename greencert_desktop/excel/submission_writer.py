@@ -131,7 +131,10 @@ class _Converter:
                 out.append(None)
                 texts.append("")
             elif kind == "text" or kind == "code":
-                value = clean_text(value if isinstance(value, str) else str(value))
+                if value.__class__ is not str:
+                    value = str(value)
+                if not value.isprintable():  # CR and XML-illegal characters are not printable
+                    value = clean_text(value)
                 texts.append(value)
                 if value and value[0] in FORMULA_LEAD:
                     out.append(self.text_cell(value))

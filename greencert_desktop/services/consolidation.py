@@ -24,7 +24,7 @@ from __future__ import annotations
 import contextlib
 import json
 import shutil
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -175,32 +175,46 @@ def _cert_identity(body: str, approval: str, type_code: str, number: str) -> str
 
 
 def plan_consolidation(reg: Register, paths: Sequence[str | Path], period: Period, *,
-                       prefer: str = "newer", progress: Progress | None = None,
+                       prefer: str = "newer", choices: Mapping[str, str | Path] | None = None,
+                       progress: Progress | None = None,
                        cancel: CancelCheck | None = None) -> Plan:
     """Verify every file and work out what would be stored; nothing is written."""
-    if not reg.is_city:
-        raise UserError(f"汇总只能在市局的登记簿中进行（本登记簿的区划代码为“{reg.unit_code or '未设置'}”，"
-                        f"市局应为 {reg.reference.city.code}）")
+    _require_city(reg)
     if prefer not in ("newer", "older"):
         raise ValueError(prefer)
     files = expand_paths(paths)
     if not files:
         raise UserError("没有找到要汇总的报送文件")
-    entries: list[FileEntry] = []
+    verified: list[Verification] = []
     for n, path in enumerate(files):
         if cancel is not None and cancel():
             raise Cancelled()
-        v = verify_file(path, reg.reference, keep_rows=True)
-        entries.append(_judge(reg, v, period))
+        verified.append(verify_file(path, reg.reference, keep_rows=True))
         if progress is not None:
             progress(n + 1, len(files))
-    plan = Plan(period, entries)
-    _duplicates(plan, prefer)
+    return plan_verified(reg, verified, period, prefer=prefer, choices=choices)
+
+
+def plan_verified(reg: Register, verified: Sequence[Verification], period: Period, *,
+                  prefer: str = "newer", choices: Mapping[str, str | Path] | None = None,
+                  ) -> Plan:
+    """The plan for files verified already (``keep_rows=True``), so that a page verifies each
+    file once and plans again when the period or a choice changes. No files: completeness
+    only. ``choices`` maps a unit code to the file it wants among its duplicates."""
+    _require_city(reg)
+    plan = Plan(period, [_judge(reg, v, period) for v in verified])
+    _duplicates(plan, prefer, choices or {})
     with reg.db.reading() as s:
         _older_than_stored(s, plan)
         plan.conflicts = _conflicts(s, plan.accepted)
         plan.completeness = _completeness(reg, s, plan)
     return plan
+
+
+def _require_city(reg: Register) -> None:
+    if not reg.is_city:
+        raise UserError(f"汇总只能在市局的登记簿中进行（本登记簿的区划代码为“{reg.unit_code or '未设置'}”，"
+                        f"市局应为 {reg.reference.city.code}）")
 
 
 def _judge(reg: Register, v: Verification, period: Period) -> FileEntry:
@@ -218,7 +232,7 @@ def _judge(reg: Register, v: Verification, period: Period) -> FileEntry:
     return entry
 
 
-def _duplicates(plan: Plan, prefer: str) -> None:
+def _duplicates(plan: Plan, prefer: str, choices: Mapping[str, str | Path]) -> None:
     by_unit: dict[str, list[FileEntry]] = {}
     for e in plan.accepted:
         by_unit.setdefault(e.unit_code, []).append(e)
@@ -227,11 +241,15 @@ def _duplicates(plan: Plan, prefer: str) -> None:
             continue
         group.sort(key=lambda e: (e.generated_at or datetime.min.replace(tzinfo=UTC)))
         chosen = group[-1] if prefer == "newer" else group[0]
+        how = "较新生成" if prefer == "newer" else "较早生成"
+        wanted = choices.get(unit)
+        picked = [e for e in group if wanted is not None and e.path == Path(wanted)]
+        if picked:
+            chosen, how = picked[0], "所选"
         for e in group:
             if e is not chosen:
                 e.state = SUPERSEDED
-                e.reason = (f"与 {chosen.path.name} 是同一单位同一报告期；"
-                            f"采用{'较新' if prefer == 'newer' else '较早'}生成的文件")
+                e.reason = f"与 {chosen.path.name} 是同一单位同一报告期；采用{how}的文件"
         plan.duplicates.append({
             "unit_code": unit, "chosen": str(chosen.path),
             "files": [{"file": str(e.path), "generated_at": e.verification.meta.get(
@@ -499,7 +517,7 @@ def _replace_unit(reg: Register, s: Session, e: FileEntry, bodies: _Bodies) -> d
             "number": _s(r[c["number"]]), "org_id": ids[_s(r[c["credit_code"]]).upper()],
             "type_code": _s(r[c["type_code"]]),
             "body_id": bodies.id(_s(r[c["body_name"]]), _s(r[c["approval_number"]])),
-            "status": STATUS_BY_LABEL[_s(r[c["status"]])],
+            "status": STATUS_BY_LABEL[_s(r[c["recorded_status"]])],
             "issue_date": _d(r[c["issue_date"]]), "expiry_date": _d(r[c["expiry_date"]]),
             "first_issue_date": _d(r[c["first_issue_date"]]),
             "status_date": _d(r[c["status_date"]]), "status_reason": _s(r[c["status_reason"]]),
@@ -640,7 +658,8 @@ def export_city_workbook(reg: Register, out: str | Path, *, period: Period | Non
                       len(stats["indicators"])),
             TableData(tables["types"], sub.type_rows(stats), len(stats["by_type"])),
             TableData(tables["organisations"], sub._org_rows(s, choice), counts["organisations"]),
-            TableData(tables["certificates"], sub._cert_rows(s, choice), counts["certificates"]),
+            TableData(tables["certificates"], sub._cert_rows(s, choice, today),
+                      counts["certificates"]),
             TableData(tables["changes"], changes, len(changes)),
             TableData(tables["subsidies"], sub._subsidy_rows(s, choice), counts["subsidies"]),
             TableData(tables["cases"], sub._case_rows(s, choice), counts["cases"]),

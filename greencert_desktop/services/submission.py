@@ -47,7 +47,7 @@ from greencert_desktop.excel.submission_writer import (
 )
 from greencert_desktop.services import audit
 from greencert_desktop.services.register import Register
-from greencert_desktop.services.stats import statistics
+from greencert_desktop.services.stats import effective_status_expr, statistics
 from greencert_desktop.storage.models import (
     AuditEntry,
     CertBody,
@@ -203,15 +203,17 @@ def _org_rows(s: Session, unit: UnitChoice) -> Iterator[list[Any]]:
                r[10], r[11], r[12], r[13], r[14]]
 
 
-def _cert_query(unit: UnitChoice) -> Select[Any]:
+def _cert_query(unit: UnitChoice, today: date) -> Select[Any]:
+    """表3 columns (effective status on ``today``, recorded status last), then the unit code."""
     return _unit_where(select(
         Certificate.number, Organisation.credit_code, Organisation.name, Certificate.type_code,
         CertType.name, CertBody.name, CertBody.approval_number, Certificate.basis,
         Certificate.scope, Certificate.first_issue_date, Certificate.issue_date,
-        Certificate.expiry_date, Certificate.status, Certificate.status_date,
+        Certificate.expiry_date, effective_status_expr(today), Certificate.status_date,
         Certificate.last_surveillance_date, Certificate.notes, Certificate.batch_year,
         Certificate.issuer, Certificate.products, Certificate.surveillance_count,
-        Certificate.recert_count, Certificate.status_reason, Organisation.unit_code,
+        Certificate.recert_count, Certificate.status_reason, Certificate.status,
+        Organisation.unit_code,
     ).select_from(Certificate)
         .join(Organisation, Certificate.org_id == Organisation.id)
         .join(CertType, Certificate.type_code == CertType.code)
@@ -220,13 +222,15 @@ def _cert_query(unit: UnitChoice) -> Select[Any]:
                   Certificate.number, Certificate.id), unit)
 
 
-def _cert_rows(s: Session, unit: UnitChoice) -> Iterator[list[Any]]:
-    """表3 rows; the city form has the unit's name after 序号."""
+def _cert_rows(s: Session, unit: UnitChoice, today: date) -> Iterator[list[Any]]:
+    """表3 rows; 证书状态 is the effective status on ``today`` (the export date), 登记状态 the
+    recorded one. The city form has the unit's name after 序号."""
     labels = STATUS_LABELS
     names = _unit_names(s) if unit.scope == "city" else {}
-    for n, r in enumerate(_stream(s, _cert_query(unit)), start=1):
+    for n, r in enumerate(_stream(s, _cert_query(unit, today)), start=1):
         row = list(r)
         row[12] = labels.get(row[12], row[12])
+        row[22] = labels.get(row[22], row[22])
         unit_code = row.pop()
         row.insert(0, n)
         if unit.scope == "city":
@@ -607,7 +611,8 @@ def export_submission(reg: Register, out: str | Path, *, period: Period | None =
             TableData(fmt.INDICATORS, indicator_rows(reg, stats), len(stats["indicators"])),
             TableData(fmt.TYPES, type_rows(stats), len(stats["by_type"])),
             TableData(fmt.ORGANISATIONS, _org_rows(s, choice), counts["organisations"]),
-            TableData(fmt.CERTIFICATES, _cert_rows(s, choice), counts["certificates"]),
+            TableData(fmt.CERTIFICATES, _cert_rows(s, choice, today),
+                      counts["certificates"]),
             TableData(fmt.CHANGES, changes, len(changes)),
             TableData(fmt.SUBSIDIES, _subsidy_rows(s, choice), counts["subsidies"]),
             TableData(fmt.CASES, _case_rows(s, choice), counts["cases"]),

@@ -244,10 +244,7 @@ def _verify(reader: WorkbookReader, reference: ReferenceData, result: Verificati
         for t in group:
             rows = blocks[t.id]
             digest.table(t.id)
-            canonical = fmt.canonical
-            row_texts = digest.row_texts
-            for _excel_row, values in rows:
-                row_texts([v if v.__class__ is str else canonical(v) for v in values])
+            _hash_rows(digest, t, rows)
             parsed[t.id] = rows
             result.counts[t.id] = len(rows)
             stated = meta.get(t.rows_key)
@@ -279,6 +276,46 @@ def _verify(reader: WorkbookReader, reference: ReferenceData, result: Verificati
     _cross_check_types(ctx, tables, parsed)
     if keep_rows:
         result.rows = {t.id: [values for _, values in parsed[t.id]] for t in tables}
+
+
+def _float_text(value: float) -> str:
+    return str(int(value)) if value.is_integer() else repr(value)
+
+
+_CANONICAL: dict[type, Callable[[Any], str]] = {
+    str: str, date: date.isoformat, float: _float_text, int: int.__repr__,
+}
+"""The canonical text of the cell types calamine returns (others: ``fmt.canonical``)."""
+
+
+def _hash_rows(digest: fmt.ContentHash, table: fmt.Table,
+               rows: list[tuple[int, list[Any]]]) -> None:
+    """Feed rows to ``digest`` in the canonical form (same result as ``ContentHash.row``).
+
+    Only the columns whose cells are not text are converted up front; a row with any other
+    non-text cell (an edited file) falls back to converting every cell.
+    """
+    canonical = fmt.canonical
+    convert = _CANONICAL.get
+    positions = [i for i, c in enumerate(table.columns) if not c.is_text]
+    join = "\x1f".join
+    records: list[str] = []
+    add = records.append
+    for _excel_row, values in rows:
+        texts = values.copy()
+        for i in positions:
+            v = texts[i]
+            if v.__class__ is not str:
+                texts[i] = convert(v.__class__, canonical)(v)
+        try:
+            add(join(texts) + "\x1e")
+        except TypeError:
+            add(join([v if v.__class__ is str else convert(v.__class__, canonical)(v)
+                      for v in values]) + "\x1e")
+        if len(records) >= 1000:
+            digest.records(records)
+            records.clear()
+    digest.records(records)
 
 
 def _split(raw: list[list[Any]], group: list[fmt.Table], check: _Checker,
@@ -448,7 +485,15 @@ def _validate_organisations(ctx: _Context, t: fmt.Table, rows: list[tuple[int, l
     text_cols = ("credit_code", "phone", "industry_code")
     text_idx = [idx[k] for k in text_cols]
     unit_col = idx["unit"]
+    fields = ("credit_code", "name", "address", "industry_section", "industry_code", "size",
+              "contact", "phone", "credit_standing", "leader_type", "code_override_note",
+              "notes")
+    (i_code, i_name, i_address, i_section, i_industry, i_size, i_contact, i_phone,
+     i_standing, i_leader, i_note, i_notes) = (idx[k] for k in fields)
+    i_specialised, i_high_tech = idx["specialised"], idx["high_tech"]
+    yes, no = fmt.YES, fmt.NO
     units: dict[Any, str | None] = {}
+    orgs, unit_codes, sections = ctx.orgs, ctx.unit_codes, ctx.sections
     for row, v in rows:
         for i in text_idx:
             if v[i].__class__ is not str:
@@ -459,27 +504,31 @@ def _validate_organisations(ctx: _Context, t: fmt.Table, rows: list[tuple[int, l
             unit = units[raw_unit]
         else:
             unit = units[raw_unit] = _check_unit(ctx, t, row, v)
+        flag = v[i_specialised]
+        specialised = (False if flag == no or flag == "" else True if flag == yes
+                       else _bool(ctx, t, row, v, "specialised"))
+        flag = v[i_high_tech]
+        high_tech = (False if flag == no or flag == "" else True if flag == yes
+                     else _bool(ctx, t, row, v, "high_tech"))
+        name = _text(v[i_name])
         data = OrganisationData(
-            credit_code=_text(v[idx["credit_code"]]), name=_text(v[idx["name"]]),
-            unit_code=unit or "", address=_text(v[idx["address"]]),
-            industry_section=_text(v[idx["industry_section"]]),
-            industry_code=_text(v[idx["industry_code"]]), size=_text(v[idx["size"]]),
-            contact=_text(v[idx["contact"]]), phone=_text(v[idx["phone"]]),
-            credit_standing=_text(v[idx["credit_standing"]]),
-            leader_type=_text(v[idx["leader_type"]]),
-            specialised=_bool(ctx, t, row, v, "specialised"),
-            high_tech=_bool(ctx, t, row, v, "high_tech"),
-            code_override_note=_text(v[idx["code_override_note"]]), notes=_text(v[idx["notes"]]))
-        issues = validate_organisation(data, unit_codes=ctx.unit_codes, sections=ctx.sections)
+            credit_code=_text(v[i_code]), name=name, unit_code=unit or "",
+            address=_text(v[i_address]), industry_section=_text(v[i_section]),
+            industry_code=_text(v[i_industry]), size=_text(v[i_size]),
+            contact=_text(v[i_contact]), phone=_text(v[i_phone]),
+            credit_standing=_text(v[i_standing]), leader_type=_text(v[i_leader]),
+            specialised=specialised, high_tech=high_tech,
+            code_override_note=_text(v[i_note]), notes=_text(v[i_notes]))
+        issues = validate_organisation(data, unit_codes=unit_codes, sections=sections)
         if issues:
             if unit is None:
                 issues = [i for i in issues if i.field != "unit_code"]
             _issues(ctx, t, row, issues, _ORG_FIELDS)
         code = data.credit_code
-        if code in ctx.orgs:
+        if code in orgs:
             ctx.check.add(t.sheet, row, _col(t, "credit_code"), f"统一社会信用代码 {code} 重复出现")
         else:
-            ctx.orgs[code] = (_text(v[idx["name"]]).strip(), unit or "")
+            orgs[code] = (name.strip(), unit or "")
 
 
 _CERT_FIELDS = {"org_id": "credit_code", "body_id": "body_name", "number": "number"}
@@ -494,67 +543,107 @@ def _validate_certificates(ctx: _Context, t: fmt.Table, rows: list[tuple[int, li
     statuses = {s.label: s for s in CertStatus}
     text_cols = ("number", "credit_code", "type_code", "approval_number")
     text_idx = [idx[k] for k in text_cols]
+    i_credit, i_org_name, i_type, i_type_name = (
+        idx["credit_code"], idx["org_name"], idx["type_code"], idx["type_name"])
+    i_status, i_recorded, i_body, i_approval, i_number = (
+        idx["status"], idx["recorded_status"], idx["body_name"], idx["approval_number"],
+        idx["number"])
+    date_keys = ("issue_date", "expiry_date", "first_issue_date", "status_date",
+                 "last_surveillance_date")
+    date_cols = [(k, idx[k]) for k in date_keys]
+    int_cols = [(k, idx[k]) for k in ("surveillance_count", "recert_count", "batch_year")]
+    has_unit = "unit" in idx
+    orgs, types, today, check = ctx.orgs, ctx.types, ctx.today, ctx.check
+    cert_numbers, cert_rows = ctx.cert_numbers, ctx.cert_rows
     for row, v in rows:
         for i in text_idx:
             if v[i].__class__ is not str:
                 _require_text(ctx, t, row, v, text_cols)
                 break
-        credit = _text(v[idx["credit_code"]]).strip()
-        org = ctx.orgs.get(credit)
+        credit = _text(v[i_credit]).strip()
+        org = orgs.get(credit)
         if org is None:
-            ctx.check.add(t.sheet, row, _col(t, "credit_code"),
-                          f"统一社会信用代码 {credit} 不在表2（获证组织）中")
-        elif _text(v[idx["org_name"]]).strip() != org[0]:
-            ctx.check.add(t.sheet, row, _col(t, "org_name"), "组织名称与表2中该信用代码的组织名称不一致")
-        if "unit" in idx:
+            check.add(t.sheet, row, _col(t, "credit_code"),
+                      f"统一社会信用代码 {credit} 不在表2（获证组织）中")
+        elif _text(v[i_org_name]).strip() != org[0]:
+            check.add(t.sheet, row, _col(t, "org_name"), "组织名称与表2中该信用代码的组织名称不一致")
+        if has_unit:
             unit = _check_unit(ctx, t, row, v)
             if org is not None and unit is not None and unit != org[1]:
-                ctx.check.add(t.sheet, row, _col(t, "unit"), "所属区划与表2中该组织的所属区划不一致")
-        type_code = _text(v[idx["type_code"]]).strip()
-        ctype = ctx.types.get(type_code)
-        if ctype is not None and _text(v[idx["type_name"]]).strip() != ctype.name:
-            ctx.check.add(t.sheet, row, _col(t, "type_name"),
-                          f"认证类别应为“{ctype.name}”（与类别代码 {type_code} 对应）")
-        status_text = _text(v[idx["status"]]).strip()
-        status = statuses.get(status_text)
+                check.add(t.sheet, row, _col(t, "unit"), "所属区划与表2中该组织的所属区划不一致")
+        type_code = _text(v[i_type]).strip()
+        ctype = types.get(type_code)
+        if ctype is not None and _text(v[i_type_name]).strip() != ctype.name:
+            check.add(t.sheet, row, _col(t, "type_name"),
+                      f"认证类别应为“{ctype.name}”（与类别代码 {type_code} 对应）")
+        status_text = _text(v[i_status]).strip()
+        shown = statuses.get(status_text)
+        if shown is None:
+            choices = "、".join(s.label for s in CertStatus)
+            check.add(t.sheet, row, _col(t, "status"), f"证书状态应为 {choices} 之一，当前为“{status_text}”")
+        recorded_text = _text(v[i_recorded]).strip()
+        status = statuses.get(recorded_text)
         if status is None:
             choices = "、".join(s.label for s in CertStatus)
-            ctx.check.add(t.sheet, row, _col(t, "status"), f"证书状态应为 {choices} 之一，当前为“{status_text}”")
-        body_name = _text(v[idx["body_name"]]).strip()
-        approval = _text(v[idx["approval_number"]]).strip()
+            check.add(t.sheet, row, _col(t, "recorded_status"),
+                      f"登记状态应为 {choices} 之一，当前为“{recorded_text}”")
+        body_name = _text(v[i_body]).strip()
+        approval = _text(v[i_approval]).strip()
         if approval:
             problems = approvals.get(approval)
             if problems is None:
                 problems = approvals[approval] = validate_approval_number(approval)[1]
             if problems:
                 _issues(ctx, t, row, problems, {"approval_number": "approval_number"})
+        dates: list[date | None] = []
+        for key, i in date_cols:
+            d = v[i]
+            if d.__class__ is not date:
+                d = None if d == "" else _date(ctx, t, row, v, key)
+            dates.append(d)
+        ints: list[int | None] = []
+        for key, i in int_cols:
+            n = v[i]
+            if n.__class__ is float and n.is_integer():
+                n = int(n)
+            elif n.__class__ is not int:
+                n = None if n == "" else _int(ctx, t, row, v, key)
+            ints.append(n)
+        issue_date, expiry_date, first_issue_date, status_date, watched = dates
         data = CertificateData(
-            number=_text(v[idx["number"]]), org_id=1 if org is not None else None,
+            number=_text(v[i_number]), org_id=1 if org is not None else None,
             type_code=type_code, body_id=1 if body_name else None,
             status=status.value if status else "01",
-            issue_date=_date(ctx, t, row, v, "issue_date"),
-            expiry_date=_date(ctx, t, row, v, "expiry_date"),
-            first_issue_date=_date(ctx, t, row, v, "first_issue_date"),
-            status_date=_date(ctx, t, row, v, "status_date"),
-            last_surveillance_date=_date(ctx, t, row, v, "last_surveillance_date"),
-            surveillance_count=_int(ctx, t, row, v, "surveillance_count") or 0,
-            recert_count=_int(ctx, t, row, v, "recert_count") or 0,
-            batch_year=_int(ctx, t, row, v, "batch_year"))
+            issue_date=issue_date, expiry_date=expiry_date, first_issue_date=first_issue_date,
+            status_date=status_date, last_surveillance_date=watched,
+            surveillance_count=ints[0] or 0, recert_count=ints[1] or 0, batch_year=ints[2])
+        if status is not None and shown is not None:
+            effective = effective_status(status, expiry_date, today)
+            if shown is not effective:
+                check.add(t.sheet, row, _col(t, "status"),
+                          f"证书状态应为“{effective.label}”（登记状态为“{status.label}”，"
+                          f"按有效期至计算到生成日期 {today.isoformat()} 的状态），"
+                          f"当前为“{shown.label}”")
         issues = validate_certificate(data, type_kind=ctype.kind if ctype else None,
-                                      today=ctx.today)
-        if org is None:
-            issues = [i for i in issues if i.field != "org_id"]
+                                      today=today)
         if issues:
+            if org is None:
+                issues = [i for i in issues if i.field != "org_id"]
             _issues(ctx, t, row, issues, _CERT_FIELDS)
-        key = (approval or body_name, type_code if not body_name else "", data.number)
+        number = data.number
+        key = (approval or body_name, type_code if not body_name else "", number)
         if key in seen:
-            ctx.check.add(t.sheet, row, _col(t, "number"),
-                          f"证书编号 {data.number} 与第{seen[key]}行重复（同一认证机构或同一类别名单下）")
+            check.add(t.sheet, row, _col(t, "number"),
+                      f"证书编号 {number} 与第{seen[key]}行重复（同一认证机构或同一类别名单下）")
         else:
             seen[key] = row
-        ctx.cert_numbers.setdefault(credit, set()).add(data.number)
-        ctx.cert_rows.append((type_code, status.value if status else "", data.issue_date,
-                              data.expiry_date, data.batch_year, credit))
+        numbers = cert_numbers.get(credit)
+        if numbers is None:
+            cert_numbers[credit] = {number}
+        else:
+            numbers.add(number)
+        cert_rows.append((type_code, status.value if status else "", issue_date,
+                          expiry_date, ints[2], credit))
 
 
 def _validate_changes(ctx: _Context, t: fmt.Table, rows: list[tuple[int, list[Any]]]) -> None:
@@ -685,14 +774,20 @@ def _cross_check_types(ctx: _Context, tables: Sequence[fmt.Table],
     by_name = {t.name: t.code for t in ctx.reference.catalogue}
     counted: dict[str, Counter[str]] = {}
     new: Counter[str] = Counter()
+    start, year = ctx.period.start, as_of.year
+    valid = CertStatus.VALID.value
     for type_code, status, issue, expiry, batch_year, _ in ctx.cert_rows:
         issued = issue <= as_of if issue is not None else (
-            batch_year is not None and batch_year <= as_of.year)
+            batch_year is not None and batch_year <= year)
         if not issued or not status:
             continue
-        eff = effective_status(status, expiry, as_of).value
-        counted.setdefault(type_code, Counter())[eff] += 1
-        if issue is not None and ctx.period.start <= issue <= as_of:
+        # only a valid certificate's status depends on the day
+        eff = effective_status(status, expiry, as_of).value if status == valid else status
+        by_status = counted.get(type_code)
+        if by_status is None:
+            by_status = counted[type_code] = Counter()
+        by_status[eff] += 1
+        if issue is not None and start <= issue:
             new[type_code] += 1
     keys = (("new", None), ("valid", "01"), ("suspended", "02"), ("revoked", "03"),
             ("cancelled", "04"), ("expired", "05"))

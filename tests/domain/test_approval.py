@@ -1,4 +1,8 @@
+import unicodedata
+
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from greencert_desktop.domain.approval import (
     normalize_approval_number,
@@ -92,3 +96,14 @@ def test_certificate_number_length(raw: str, length: int) -> None:
 
 def test_certificate_number_length_bounds_inclusive() -> None:
     assert validate_certificate_number("A" * 60)[1] == []
+
+
+@given(st.text(max_size=70) | st.text(alphabet="AB12-\u3000 \t\x01\u200b\u200e\u00a0", max_size=8))
+def test_certificate_number_fast_path_agrees_with_the_plain_checks(raw: str) -> None:
+    number, issues = validate_certificate_number(raw)
+    messages = {i.message for i in issues}
+    has_control = any(unicodedata.category(c) == "Cc" and not c.isspace() for c in number)
+    has_space = any(c.isspace() for c in number)
+    if number:
+        assert has_control == any("控制字符" in m for m in messages)
+        assert has_space == any("空格" in m for m in messages)

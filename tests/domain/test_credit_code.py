@@ -214,3 +214,34 @@ def test_make_code_rejects_bad_parts() -> None:
         make_code("9", "1", "320706", "7600380I")
     with pytest.raises(ValueError):
         make_code("I", "1", "320706", "76003808")
+
+
+def _reference_check_chars(code: str) -> tuple[str, str]:
+    """Both check characters computed the plain way (the fast path uses lookup tables)."""
+    org_values = {c: i for i, c in enumerate("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ")}
+    org = 11 - sum(org_values[c] * w for c, w in zip(code[8:16], (3, 7, 9, 10, 5, 8, 4, 2),
+                                                       strict=True)) % 11
+    org_char = "X" if org == 10 else "0" if org == 11 else str(org)
+    total = sum(ALPHABET.index(c) * w for c, w in zip(code[:17], WEIGHTS, strict=True))
+    return org_char, ALPHABET[(31 - total % 31) % 31]
+
+
+@given(st.text(alphabet=ALPHABET + "IOSZ-. a+E", min_size=16, max_size=19))
+def test_the_fast_path_agrees_with_every_rule(raw: str) -> None:
+    result = check(raw)
+    code = normalize(raw)
+    assert result.code == code
+    ok_shape = (len(code) == 18 and all(c in ALPHABET for c in code) and code[2:8].isdigit())
+    if not ok_shape:
+        assert result.kind not in ("ok", "org_check", "check_char")
+        return
+    org_char, check_ch = _reference_check_chars(code)
+    assert (result.expected_org_check, result.expected_check) == (org_char, check_ch)
+    expected = ("org_check" if code[16] != org_char
+                else "check_char" if code[17] != check_ch else "ok")
+    assert result.kind == expected
+
+
+@given(valid_codes)
+def test_valid_codes_take_the_fast_path_and_pass(code: str) -> None:
+    assert check(code).ok and check(code.lower()).ok and check(f" {code}\u3000").ok

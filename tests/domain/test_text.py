@@ -1,7 +1,10 @@
+import re
+import unicodedata
+
 from hypothesis import given
 from hypothesis import strategies as st
 
-from greencert_desktop.domain.text import compact, normalize_text
+from greencert_desktop.domain.text import compact, nfkc, normalize_text
 
 
 def test_normalize_text_folds_full_width_and_collapses_spaces() -> None:
@@ -34,3 +37,20 @@ def test_normalize_text_is_idempotent_and_trimmed(raw: str) -> None:
 @given(st.text())
 def test_compact_has_no_whitespace(raw: str) -> None:
     assert not any(c.isspace() for c in compact(raw))
+
+
+_SPACES = re.compile(r"\s+")
+_ZERO_WIDTH = re.compile("[\u200b\u200c\u200d\u2060\ufeff]")
+
+
+def _reference_nfkc(raw: str) -> str:
+    return _ZERO_WIDTH.sub("", unicodedata.normalize("NFKC", raw))
+
+
+@given(st.text() | st.text(alphabet=" \t\u3000\u00a0\u200bＡａ１aA1-_连", max_size=12))
+def test_fast_paths_agree_with_the_plain_rules(raw: str) -> None:
+    # nfkc / normalize_text / compact skip work for text that is already clean;
+    # the result must be exactly that of the plain rule
+    assert nfkc(raw) == _reference_nfkc(raw)
+    assert normalize_text(raw) == _SPACES.sub(" ", _reference_nfkc(raw)).strip()
+    assert compact(raw) == _SPACES.sub("", _reference_nfkc(raw)).upper()

@@ -27,7 +27,7 @@ def _org_row(n, code, name, notes=""):
 def _cert_row(n, number, code, name):
     return [n, number, code, name, "EMS", "环境管理体系认证", "中国质量认证中心", "CNCA-R-2002-001",
             "-GB/T 24001", "@scope", date(2020, 1, 2), date(2023, 1, 2), date(2026, 1, 1), "有效",
-            None, date(2024, 5, 6), "\t备注", None, "", "", 1, 0, ""]
+            None, date(2024, 5, 6), "\t备注", None, "", "", 1, 0, "", "有效"]
 
 
 def write(path, *, orgs=None, certs=None, progress=None, cancel=None, n_orgs=None):
@@ -175,3 +175,10 @@ def test_libreoffice_opens_the_file(written, tmp_path):
     assert (out / "out.pdf").stat().st_size > 1000
     csv = (out / "out-表3 认证证书.csv").read_text(encoding="utf-8")
     assert "00216Q10097R1S" in csv and "HYPERLINK" in csv and "2023-01-02" in csv
+
+
+def test_openpyxl_writes_through_lxml():
+    """lxml is a runtime dependency: without it openpyxl falls back to a slower serialiser."""
+    from openpyxl.xml import LXML
+
+    assert LXML

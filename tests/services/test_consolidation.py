@@ -4,12 +4,15 @@ duplicates, conflicts, completeness and re-consolidation."""
 from datetime import date, timedelta
 
 import pytest
-from sqlalchemy import select
+from python_calamine import CalamineWorkbook
+from sqlalchemy import select, update
 
 from greencert_desktop.domain.credit_code import make_code
 from greencert_desktop.domain.errors import UserError
 from greencert_desktop.domain.periods import Period
 from greencert_desktop.domain.records import CertificateData, OrganisationData
+from greencert_desktop.domain.status import effective_status
+from greencert_desktop.excel import submission_format as fmt
 from greencert_desktop.home import Home
 from greencert_desktop.services import (
     certificates,
@@ -19,6 +22,7 @@ from greencert_desktop.services import (
     submission,
 )
 from greencert_desktop.services.register import Register
+from greencert_desktop.services.stats import statistics
 from greencert_desktop.services.verification import verify_file
 from greencert_desktop.storage.models import (
     AuditEntry,
@@ -79,6 +83,22 @@ def counties(tmp_path_factory):
     files, snaps = {}, {}
     reg = open_home(root / "demo", "320706")
     demo.generate_demo(reg, certs=400, seed=5, units=["320706", "320722"])
+    # two certificates recorded 有效 whose expiry has passed by the export date: one still
+    # valid on the period's last day (its last valid day), one long expired
+    with reg.db.transaction() as s:
+        picked = s.scalars(
+            select(Certificate.id).join(Organisation, Certificate.org_id == Organisation.id)
+            .where(Organisation.unit_code == "320706", Certificate.status == "01",
+                   Certificate.body_id.is_not(None),
+                   Certificate.issue_date < PERIOD.start - timedelta(days=60))
+            .order_by(Certificate.id).limit(2)).all()
+        assert len(picked) == 2
+        for cert_id, expiry in zip(picked, (PERIOD.end, PERIOD.start - timedelta(days=10)),
+                                   strict=True):
+            s.execute(update(Certificate).where(Certificate.id == cert_id).values(
+                expiry_date=expiry))
+        expired = dict(s.execute(select(Certificate.number, Certificate.expiry_date)
+                                 .where(Certificate.id.in_(picked))).tuples().all())
     with reg.db.reading() as s:
         exported = set(s.scalars(select(Organisation.credit_code).where(
             submission._has_records())))
@@ -89,9 +109,29 @@ def counties(tmp_path_factory):
         snap = snapshot(reg, unit)
         # organisations without any record are not part of a submission
         snap["organisations"] = {o for o in snap["organisations"] if o[0] in exported}
+        snap["figures"] = figures(reg, unit)
         snaps[unit] = snap
+    snaps["320706"]["expired"] = expired
     reg.close()
     return files, snaps
+
+
+def figures(reg, unit):
+    """What the city's charts and workbook take from a unit's certificates as of the period's
+    end (organisation-based indicators also count organisations without records, which a
+    submission does not carry)."""
+    stats = statistics(reg, unit=unit, period=PERIOD, today=TODAY)
+    indicators = [(i["code"], i["count"]) for i in stats["indicators"]
+                  if reg.reference.indicator(i["code"]).source != "organisations"]
+    totals = {k: v for k, v in stats["totals"].items() if k != "organisations"}
+    return totals, stats["by_status"], stats["by_type"], indicators
+
+
+def effective_statuses(snap):
+    """Each certificate's effective status on the period's end, the export date and later."""
+    days = (PERIOD.end, TODAY, TODAY + timedelta(days=400))
+    return {(c[0], c[3]): [effective_status(c[4], c[6], day) for day in days]
+            for c in snap["certificates"]}
 
 
 @pytest.fixture
@@ -118,6 +158,23 @@ def test_round_trip_county_to_city(counties, city, tmp_path):
         got = snapshot(city, unit)
         for key in ("organisations", "certificates", "subsidies", "cases"):
             assert got[key] == expected[key], key
+        assert effective_statuses(got) == effective_statuses(expected)
+        assert figures(city, unit) == expected["figures"]
+    # 证书状态 shows the status on the export date; 登记状态 keeps the recorded one
+    t3 = fmt.CERTIFICATES
+    rows = CalamineWorkbook.from_path(str(files["320706"])).get_sheet_by_name(
+        fmt.SHEET_3).to_python()[1:]
+    shown = {r[t3.index("number")]: (r[t3.index("status")], r[t3.index("recorded_status")])
+             for r in rows}
+    expired = snaps["320706"]["expired"]
+    assert {shown[n] for n in expired} == {("过期失效", "有效")}
+    past = [r for r in rows if isinstance(r[t3.index("expiry_date")], date)
+            and r[t3.index("expiry_date")] < TODAY]
+    assert past and "有效" not in {r[t3.index("status")] for r in past}
+    with city.db.reading() as s:
+        assert dict(s.execute(select(Certificate.number, Certificate.status).where(
+            Certificate.number.in_(list(expired)))).tuples().all()) == dict.fromkeys(
+            expired, "01")
     with city.db.reading() as s:
         received = s.scalars(select(Submission).where(Submission.direction == "received")).all()
         assert {r.unit_code for r in received} == {"320706", "320722"}

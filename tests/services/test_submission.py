@@ -26,7 +26,7 @@ from greencert_desktop.services import (
     subsidies,
 )
 from greencert_desktop.services.verification import verify_file
-from greencert_desktop.storage.models import Organisation, Submission
+from greencert_desktop.storage.models import CertBody, Organisation, Submission
 
 TODAY = date.today()
 NOW_PERIOD = Period.containing(TODAY, "quarter")
@@ -198,3 +198,29 @@ def test_out_must_be_a_folder_or_xlsx(county, out):
         submission.export_submission(county, out / "nope", period=NOW_PERIOD)
     target = out / "mine.xlsx"
     assert submission.export_submission(county, target, period=NOW_PERIOD).path == target
+
+
+def test_status_is_the_effective_status_on_the_export_date(county, out):
+    org = organisations.create_organisation(county, OrganisationData(
+        credit_code=make_code("9", "1", "320706", "10000009"), name="过期证书公司",
+        unit_code="320706"))
+    with county.db.reading() as s:
+        body = s.scalar(select(CertBody.id))
+    issue = TODAY - timedelta(days=3 * 365)
+    certificates.create_certificate(county, CertificateData(
+        number="EXP-001", org_id=org, type_code="EMS", body_id=body, issue_date=issue,
+        expiry_date=TODAY - timedelta(days=1)))
+    certificates.create_certificate(county, CertificateData(
+        number="LAST-DAY", org_id=org, type_code="EMS", body_id=body, issue_date=issue,
+        expiry_date=TODAY))
+    path = submission.export_submission(county, out, period=NOW_PERIOD).path
+    t3 = fmt.CERTIFICATES
+    rows = CalamineWorkbook.from_path(str(path)).get_sheet_by_name(fmt.SHEET_3).to_python()
+    assert rows[0][-1] == "登记状态"
+    shown = {r[t3.index("number")]: (r[t3.index("status")], r[t3.index("recorded_status")])
+             for r in rows[1:]}
+    assert shown["EXP-001"] == ("过期失效", "有效")  # a clerk never reads 有效 for it
+    assert shown["LAST-DAY"] == ("有效", "有效")  # the expiry date is the last valid day
+    assert shown["00216Q10097R1S"] == ("暂停", "暂停")
+    v = verify_file(path, county.reference)
+    assert v.ok, [p.describe() for p in v.problems]

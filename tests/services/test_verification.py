@@ -7,6 +7,7 @@ from datetime import date
 
 import openpyxl
 import pytest
+from openpyxl.utils import get_column_letter
 
 from greencert_desktop.domain.periods import Period
 from greencert_desktop.excel import submission_format as fmt
@@ -255,3 +256,44 @@ def test_problems_are_json_ready(copy, reference):
     edit(copy, lambda wb: wb[fmt.SHEET_3].delete_rows(3))
     data = verify_file(copy, reference).as_dict()
     assert data["ok"] is False and data["problems"][0]["message"]
+
+
+def test_status_must_be_the_effective_status_on_the_export_date(copy, reference):
+    t3 = fmt.CERTIFICATES
+    status = get_column_letter(t3.index("status") + 1)
+    recorded = get_column_letter(t3.index("recorded_status") + 1)
+
+    def change(wb):
+        ws = wb[fmt.SHEET_3]
+        ws[f"{status}2"] = "有效"
+        ws[f"{recorded}2"] = "暂停"
+        ws[f"{status}3"] = "正常"
+        ws[f"{recorded}4"] = "过期"
+        _rehash(wb)
+
+    edit(copy, change)
+    result = verify_file(copy, reference)
+    found = {(p.row, p.column.split("（")[0]): p.message for p in result.problems
+             if p.sheet == fmt.SHEET_3}
+    assert "证书状态应为“暂停”" in found[(2, status)]
+    assert "证书状态应为" in found[(3, status)] and "当前为“正常”" in found[(3, status)]
+    assert "登记状态应为" in found[(4, recorded)]
+
+
+def test_an_expired_certificate_shown_as_valid_is_caught(copy, reference):
+    t3 = fmt.CERTIFICATES
+    status = get_column_letter(t3.index("status") + 1)
+    expiry = get_column_letter(t3.index("expiry_date") + 1)
+    recorded = get_column_letter(t3.index("recorded_status") + 1)
+
+    def change(wb):
+        ws = wb[fmt.SHEET_3]
+        ws[f"{recorded}2"] = "有效"
+        ws[f"{status}2"] = "有效"
+        ws[f"{expiry}2"] = date(2001, 1, 1)
+        _rehash(wb)
+
+    edit(copy, change)
+    result = verify_file(copy, reference)
+    assert any(p.row == 2 and p.column.startswith(status) and "应为“过期失效”" in p.message
+               for p in result.problems), messages(result)

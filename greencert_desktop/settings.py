@@ -60,6 +60,8 @@ _DEFS = (
     SettingDef("submission_reviewer", str, "", "home", "报送表审核人"),
     SettingDef("submission_head", str, "", "home", "报送表单位负责人"),
     SettingDef("submission_folder", str, "", "home", "报送表保存文件夹"),
+    SettingDef("import_mappings", str, "{}", "register",
+               "导入台账时记住的取值对应（JSON，由导入向导维护）"),
 )
 
 SETTINGS: dict[str, SettingDef] = {d.key: d for d in _DEFS}

@@ -8,14 +8,16 @@ python-calamine) are not imported at start-up; the pages that need them load the
 from __future__ import annotations
 
 import logging
+import os
 import sys
+import time
 from collections.abc import Callable
 from logging.handlers import RotatingFileHandler
 from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QCoreApplication, QLocale
+from PySide6.QtCore import QCoreApplication, QEvent, QLocale, QObject, QTimer
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QWidget
 
@@ -32,6 +34,10 @@ LOG_FILE_NAME = "greencert.log"
 LOG_MAX_BYTES = 1024 * 1024
 LOG_BACKUP_COUNT = 5
 WINDOWS_FONT = "Microsoft YaHei"
+STARTUP_PROBE_ENV = "GREENCERT_STARTUP_PROBE"
+"""Set (to anything) by ``benchmarks/startup.py``: print :data:`STARTUP_PROBE_MARKER` once the
+main window has been shown and painted, then quit."""
+STARTUP_PROBE_MARKER = "GREENCERT_STARTUP_PROBE window-painted"
 
 log = logging.getLogger("greencert_desktop")
 
@@ -104,6 +110,34 @@ class CrashReporter:
             self._reporting = False
 
 
+class _StartupProbe(QObject):
+    """Watches the application's events for the first paint of the main window's contents;
+    then prints the marker with the seconds since ``run_gui`` began and the process's CPU
+    time, and quits."""
+
+    def __init__(self, app: QApplication, window: QWidget, started: float) -> None:
+        super().__init__(app)
+        self._app, self._window, self._started = app, window, started
+        self._done = False
+        app.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if (not self._done and event.type() == QEvent.Type.Paint
+                and isinstance(watched, QWidget) and watched.window() is self._window):
+            self._done = True
+            self._app.removeEventFilter(self)
+            QTimer.singleShot(0, self._report)  # after this frame's remaining paint events
+        return False
+
+    def _report(self) -> None:
+        # seconds since run_gui began, then the CPU time the process has used since it started
+        # (a busy machine stretches the first, hardly the second)
+        print(f"{STARTUP_PROBE_MARKER} {time.perf_counter() - self._started:.3f} "
+              f"cpu {time.process_time():.3f}", flush=True)
+        self._window.close()
+        self._app.quit()
+
+
 def _language(home: Home) -> str:
     from greencert_desktop.settings import HomeSettings
 
@@ -158,7 +192,9 @@ def run_gui(home: Home, argv: list[str] | None = None) -> int:
     from greencert_desktop.ui.icons import app_icon
     from greencert_desktop.ui.main_window import MainWindow
 
+    started = time.perf_counter()
     app = create_application(list(sys.argv if argv is None else argv))
+    quit_on_close = app.quitOnLastWindowClosed()
     reporter = CrashReporter(home).install()
     translators = []
     try:
@@ -181,6 +217,8 @@ def run_gui(home: Home, argv: list[str] | None = None) -> int:
             def open_main_window() -> None:
                 window = MainWindow(register)
                 shown.append(window)
+                if os.environ.get(STARTUP_PROBE_ENV):
+                    _StartupProbe(app, window, started)
                 window.show()
                 app.setQuitOnLastWindowClosed(True)
 
@@ -190,8 +228,21 @@ def run_gui(home: Home, argv: list[str] | None = None) -> int:
                 shown.append(_first_run(app, register, open_main_window))
             return app.exec()
         finally:
-            app.setQuitOnLastWindowClosed(True)
+            # Leave the application as we found it for whoever runs the next event loop
+            # (tests run many in one process): a quit posted by the last window closing
+            # after exec() returned would otherwise end every later event loop at once.
+            app.setQuitOnLastWindowClosed(quit_on_close)
+            QCoreApplication.removePostedEvents(None, QEvent.Type.Quit)
             register.close()
     finally:
         remove_translators(app, translators)
         reporter.uninstall()
+
+
+def smoke_test_main_window(register: Register, *, timeout_s: float = 60.0) -> str:
+    """For ``greencert self-test``: open the main window on ``register``, show every page and
+    close it (offscreen when the caller set ``QT_QPA_PLATFORM``). Raises ``UserError``."""
+    from greencert_desktop.ui.smoke import open_every_page
+
+    app = create_application([sys.argv[0] if sys.argv else APP_NAME])
+    return open_every_page(app, register, timeout_s=timeout_s)

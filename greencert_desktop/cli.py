@@ -33,9 +33,16 @@ def build_parser() -> argparse.ArgumentParser:
     p = _Parser(prog="greencert", description="绿色认证信息管理与报送系统（GreenCert Desktop）")
     p.add_argument("--home", help="数据文件夹（数据库、备份、日志、设置都放在这里）")
     p.add_argument("--version", action="version", version=f"GreenCert {__version__}")
+    p.add_argument("--self-test", action="store_true",
+                   help="运行自检（同 self-test 命令；供没有控制台的 GreenCert.exe 使用）")
     sub = p.add_subparsers(dest="command", metavar="命令", parser_class=_Parser)
 
     sub.add_parser("gui", help="启动图形界面（不带命令时的默认行为）")
+
+    sft = sub.add_parser("self-test", help="在临时数据文件夹中自检本程序（退出码 0 表示全部通过）")
+    sft.add_argument("--report", type=Path, metavar="FILE",
+                     help="自检报告文件（默认：临时文件夹下 greencert-selftest.log）")
+    sft.add_argument("--keep", action="store_true", help="保留临时数据文件夹")
 
     demo = sub.add_parser("demo-data", help="生成演示数据")
     demo.add_argument("--orgs", type=int, help="组织数量（默认约为证书数的三分之一）")
@@ -78,6 +85,20 @@ def build_parser() -> argparse.ArgumentParser:
                     help="同一单位同一报告期有多个文件时采用较早生成的（默认采用较新的）")
     cs.add_argument("--json", action="store_true", help="以 JSON 输出")
 
+    br = sub.add_parser("brief", help="生成一页工作简报（PDF：指标完成表和三张统计图）")
+    br.add_argument("--period", required=True, help="报告期，如 2026Q3、202610、2026")
+    br.add_argument("--unit", help="区划代码（默认：本单位；市局为全市）")
+    br.add_argument("--out", required=True, type=Path, help="保存到的 .pdf 文件")
+
+    im = sub.add_parser("import", help="导入已有的台账（.xlsx/.xls/.ods），先检查后写入")
+    im.add_argument("file", type=Path, metavar="FILE", help="台账文件")
+    im.add_argument("--sheet", action="append", default=[], metavar="NAME",
+                    help="只导入该工作表（可重复；默认：找到表头的所有可见工作表）")
+    im.add_argument("--dry-run", action="store_true", help="只检查并报告每行的结果，不写入")
+    im.add_argument("--report", type=Path, metavar="OUT.xlsx", help="把错误清单保存为 xlsx")
+    im.add_argument("--json", action="store_true", help="以 JSON 输出")
+    im.add_argument("--skip-errors", action="store_true", help="有错误行时仍写入其余正确的行")
+
     cf = sub.add_parser("config", help="查看或修改设置")
     cf.add_argument("key", nargs="?", help="设置名")
     cf.add_argument("value", nargs="?", help="新值（省略则显示当前值）")
@@ -87,7 +108,7 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     home = resolve_home(args.home)
-    command = args.command or "gui"
+    command = "self-test" if args.self_test else (args.command or "gui")
     try:
         return COMMANDS[command](home, args)
     except UserError as exc:
@@ -120,6 +141,13 @@ def _open(home: Home) -> Any:
 
 def _print_json(data: Any) -> None:
     print(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+def cmd_self_test(_home: Home, args: argparse.Namespace) -> int:
+    from greencert_desktop.selftest import run_self_test
+
+    return run_self_test(report_path=getattr(args, "report", None),
+                         keep=getattr(args, "keep", False))
 
 
 def cmd_gui(home: Home, _args: argparse.Namespace) -> int:
@@ -233,6 +261,26 @@ def cmd_restore(home: Home, args: argparse.Namespace) -> int:
     with _open(home):
         pass  # migrates a restored older file and checks it opens
     print(f"已从 {args.file} 恢复数据库")
+    return EXIT_OK
+
+
+def cmd_brief(home: Home, args: argparse.Namespace) -> int:
+    from greencert_desktop.domain.periods import Period
+    from greencert_desktop.services.dashboard import brief_data
+
+    period = Period.parse(args.period)
+    out: Path = args.out
+    if out.suffix.lower() != ".pdf":
+        raise UserError(f"工作简报应保存为 .pdf 文件：{out}")
+    if not out.parent.is_dir():
+        raise UserError(f"文件夹不存在：{out.parent}")
+    with _open(home) as reg:
+        data = brief_data(reg, period, unit=args.unit or reg.unit_code or None)
+    from greencert_desktop.charts.brief import write_brief
+
+    path = write_brief(data, out)
+    print(f"已生成工作简报 {path}（{data['unit']['name']}，{data['period']['words']}，"
+          f"统计截至 {data['as_of']}）")
     return EXIT_OK
 
 
@@ -377,6 +425,49 @@ def cmd_consolidate(home: Home, args: argparse.Namespace) -> int:
     return EXIT_OK if ok else EXIT_ERROR
 
 
+def cmd_import(home: Home, args: argparse.Namespace) -> int:
+    from greencert_desktop.services import importer
+
+    with _open(home) as reg:
+        setup = importer.inspect_ledger(args.file)
+        if args.sheet:
+            importer.choose_sheets(setup, args.sheet)
+
+        def progress(stage: str, done: int, total: int) -> None:
+            if sys.stderr.isatty():
+                label = "检查" if stage == "check" else "写入"
+                print(f"\r{label}中 {done:,}/{total:,}", end="", file=sys.stderr, flush=True)
+
+        if args.dry_run:
+            report = importer.analyse(reg, setup, progress=progress)
+        else:
+            report = importer.run_import(reg, setup, skip_errors=args.skip_errors,
+                                         progress=progress)
+        _end_progress()
+        if args.report:
+            importer.write_error_report(reg, report, args.report)
+    if args.json:
+        _print_json(report.as_dict())
+    else:
+        for note in report.notes:
+            print(note)
+        for error in report.errors[:100]:
+            print(f"错误：{error.describe()}")
+        if len(report.errors) > 100:
+            print(f"……另有 {len(report.errors) - 100} 个错误")
+        print(report.summary())
+        if report.written:
+            print("已写入登记簿" + (f"（导入前的数据库已备份到 {report.backup}）"
+                                 if report.backup else ""))
+        elif args.dry_run:
+            print("试运行：未写入任何数据")
+        else:
+            print("有错误行，未写入任何数据（改正后重新导入，或加 --skip-errors 只写入正确的行）")
+        if args.report:
+            print(f"错误清单已保存到 {args.report}")
+    return EXIT_OK if report.ok else EXIT_ERROR
+
+
 COMMANDS: dict[str, Callable[[Home, argparse.Namespace], int]] = {
     "gui": cmd_gui,
     "demo-data": cmd_demo_data,
@@ -388,4 +479,7 @@ COMMANDS: dict[str, Callable[[Home, argparse.Namespace], int]] = {
     "export": cmd_export,
     "verify": cmd_verify,
     "consolidate": cmd_consolidate,
+    "import": cmd_import,
+    "brief": cmd_brief,
+    "self-test": cmd_self_test,
 }

@@ -25,7 +25,6 @@ from greencert_desktop.services.stats import record_counts
 from greencert_desktop.ui.actions import Actions
 from greencert_desktop.ui.icons import app_icon
 from greencert_desktop.ui.pages import page_class
-from greencert_desktop.ui.pages.placeholder import PlaceholderPage
 
 UI_SETTINGS_FILE = "ui.ini"
 PageFactory = Callable[[str, Register, QWidget], QWidget]
@@ -110,9 +109,7 @@ class MainWindow(QMainWindow):
         if key not in self._built:
             holder = self.pages.widget(self._page_index[key])
             cls = page_class(key)
-            title = self.page_titles()[key]
-            page = cls(self.register, holder) if cls else PlaceholderPage(title, self.register,
-                                                                          holder)
+            page = cls(self.register, holder)
             page.setObjectName(f"page_{key}")
             holder.layout().addWidget(page)
             self._built[key] = page

@@ -85,15 +85,6 @@ popup_noise = pytest.mark.qt_log_ignore(
 )
 
 
-@pytest.fixture(autouse=True)
-def _event_loops_run(qapp) -> None:
-    """An earlier test that ran and quit ``QApplication.exec()`` from inside a nested loop
-    (tests/ui/test_app.py, run_gui with the set-up wizard) leaves Qt's "quit now" flag set,
-    and every later ``QDialog.exec()`` returns at once. A short exec() clears the flag."""
-    QTimer.singleShot(0, qapp.quit)
-    qapp.exec()
-
-
 def show(qtbot, dialog: QDialog) -> QDialog:
     qtbot.addWidget(dialog)
     dialog.show()

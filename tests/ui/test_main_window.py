@@ -46,11 +46,6 @@ def test_clicking_each_entry_switches_the_page(qtbot, main_window: MainWindow) -
         assert title.text() == navigation.item(row).text()
 
 
-def test_placeholder_pages_say_the_feature_comes_later(main_window: MainWindow) -> None:
-    notice = main_window.page("charts").findChild(QLabel, "placeholderNotice")
-    assert notice.text() == "This feature will be provided in a later version."
-
-
 def test_status_bar_shows_operator_database_and_counts(qtbot, register: Register,
                                                        tmp_home: Home) -> None:
     register.set("operator", "张三")

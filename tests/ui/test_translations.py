@@ -80,7 +80,7 @@ def test_lupdate_sees_the_sources_it_should() -> None:
     files = {p.relative_to(ROOT).as_posix() for p in _script().source_files()}
     assert "greencert_desktop/app.py" in files
     assert "greencert_desktop/ui/main_window.py" in files
-    assert "greencert_desktop/ui/pages/placeholder.py" in files  # recursive
+    assert "greencert_desktop/ui/forms/organisation_form.py" in files  # recursive
 
 
 def test_committed_qm_is_compiled_from_the_ts(tmp_path: Path) -> None:
@@ -109,8 +109,7 @@ def test_main_window_in_chinese(qtbot, zh_cn, register: Register) -> None:
     assert window.windowTitle() == "绿色认证信息管理与报送系统"
     assert window.actions.file_menu.title() == "文件(&F)"
     assert window.actions.quit.text() == "退出(&X)"
-    notice = window.page("home").findChild(QLabel, "placeholderNotice")
-    assert notice.text().startswith("此功能将在后续版本中提供")
+    assert window.page("settings").findChild(QLabel, "pageTitle").text() == "设置"
     assert window.findChild(QLabel, "statusUnit").text() == "本单位：未设置"
     assert window.findChild(QLabel, "statusCounts").text() == (
         "获证组织 0 · 证书 0 · 奖补 0 · 案件 0")

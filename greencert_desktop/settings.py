@@ -27,6 +27,8 @@ class SettingDef:
     scope: Scope
     label: str
     choices: tuple[Any, ...] = ()
+    editable: bool = True
+    """False for values the program keeps for itself (not shown on the 设置 page)."""
 
     def coerce(self, value: Any) -> Any:
         if value is None:
@@ -61,10 +63,11 @@ _DEFS = (
     SettingDef("submission_head", str, "", "home", "报送表单位负责人"),
     SettingDef("submission_folder", str, "", "home", "报送表保存文件夹"),
     SettingDef("import_mappings", str, "{}", "register",
-               "导入台账时记住的取值对应（JSON，由导入向导维护）"),
+               "导入台账时记住的取值对应（JSON，由导入向导维护）", editable=False),
 )
 
 SETTINGS: dict[str, SettingDef] = {d.key: d for d in _DEFS}
+EDITABLE_SETTINGS: dict[str, SettingDef] = {d.key: d for d in _DEFS if d.editable}
 
 
 def setting(key: str) -> SettingDef:

@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QPushButton, QSpinBo
 from sqlalchemy import select
 
 from greencert_desktop.services.register import Register
-from greencert_desktop.settings import SETTINGS
+from greencert_desktop.settings import EDITABLE_SETTINGS, SETTINGS
 from greencert_desktop.storage.models import AuditEntry
 from greencert_desktop.ui.main_window import MainWindow
 from greencert_desktop.ui.pages.settings import SettingsPage
@@ -42,7 +42,7 @@ def test_every_declared_setting_has_an_editor_with_its_stored_value(
     register.set("period_type", "year")
     page = SettingsPage(register)
     qtbot.addWidget(page)
-    for key, definition in SETTINGS.items():
+    for key, definition in EDITABLE_SETTINGS.items():
         if definition.choices or key == "unit_code":
             editor = page.findChild(QComboBox, f"setting_{key}")
             assert editor is not None, key
@@ -58,6 +58,9 @@ def test_every_declared_setting_has_an_editor_with_its_stored_value(
         label = page.findChild(QLabel, f"settingLabel_{key}")
         assert label.text() and label.text().isascii() is False, key  # translated
     assert page.findChild(QSpinBox, "setting_backup_keep").value() == 30  # the default
+    internal = set(SETTINGS) - set(EDITABLE_SETTINGS)
+    assert "import_mappings" in internal
+    assert all(page.findChild(QLineEdit, f"setting_{key}") is None for key in internal)
     periods = page.findChild(QComboBox, "setting_period_type")
     assert [periods.itemText(i) for i in range(periods.count())] == ["季度", "月度", "年度"]
     assert page.findChild(QLabel, "settingLabel_period_type").text() == "报送周期："

@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
 from greencert_desktop.domain.errors import UserError
 from greencert_desktop.services import maintenance
 from greencert_desktop.services.register import Register
-from greencert_desktop.settings import SETTINGS, SettingDef
+from greencert_desktop.settings import EDITABLE_SETTINGS, SettingDef
 from greencert_desktop.ui.wizard import period_type_labels, unit_choices
 
 # Settings that are read once, when the program starts.
@@ -61,7 +61,7 @@ class SettingsPage(QWidget):
         form.setLabelAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
         labels = self.setting_labels()
         hints = self.setting_hints()
-        for key, definition in SETTINGS.items():
+        for key, definition in EDITABLE_SETTINGS.items():
             editor = self._editor(definition)
             editor.setObjectName(f"setting_{key}")
             editor.setToolTip(definition.label)
@@ -239,7 +239,7 @@ class SettingsPage(QWidget):
             editor.setCursorPosition(0)
 
     def stored(self) -> dict[str, Any]:
-        return {key: self.register.get(key) for key in SETTINGS}
+        return {key: self.register.get(key) for key in EDITABLE_SETTINGS}
 
     def load(self) -> None:
         for key, value in self.stored().items():
@@ -249,7 +249,7 @@ class SettingsPage(QWidget):
     def changes(self) -> dict[str, Any]:
         """Settings whose editor differs from what is stored."""
         stored = self.stored()
-        return {key: self.value(key) for key in SETTINGS if self.value(key) != stored[key]}
+        return {key: self.value(key) for key in EDITABLE_SETTINGS if self.value(key) != stored[key]}
 
     def save(self) -> None:
         changed = self.changes()

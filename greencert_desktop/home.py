@@ -51,11 +51,19 @@ class Home:
         return self
 
 
-def _portable_root() -> Path | None:
-    if not getattr(sys, "frozen", False):
+def portable_root(executable: str | os.PathLike[str] | None = None,
+                  frozen: bool | None = None) -> Path | None:
+    """``<folder of the executable>/data`` when a ``portable.txt`` lies beside it, else None.
+
+    Only a frozen build (``GreenCert.exe`` / ``greencert.exe`` in the bundle folder) can be
+    portable; from source the executable is Python's. Both programs of the bundle live in
+    the same folder (PyInstaller's own files are under ``_internal/``), so they share the
+    data folder. The arguments default to this process's (the self-test passes others).
+    """
+    if not (getattr(sys, "frozen", False) if frozen is None else frozen):
         return None
-    exe_dir = Path(sys.executable).resolve().parent
-    if (exe_dir / PORTABLE_MARKER).exists():
+    exe_dir = Path(sys.executable if executable is None else executable).resolve().parent
+    if (exe_dir / PORTABLE_MARKER).is_file():
         return exe_dir / "data"
     return None
 
@@ -66,7 +74,7 @@ def resolve_home(explicit: str | os.PathLike[str] | None = None) -> Home:
     env = os.environ.get(HOME_ENV)
     if env:
         return Home(Path(env).expanduser().resolve())
-    portable = _portable_root()
+    portable = portable_root()
     if portable is not None:
         return Home(portable)
     return Home(Path(user_data_dir(APP_NAME, appauthor=False, roaming=False)))

@@ -3,24 +3,31 @@
 An existing database that needs migrating is backed up first (SQLite online backup API).
 A database written by a newer version, or a file that is not a GreenCert database, is
 refused with a clear message and never touched.
+
+Alembic is imported only when a database actually needs migrating (or a revision must be
+looked up): a database already at :data:`HEAD_REVISION` opens without it, which keeps the
+program's start-up fast.
 """
 
 from __future__ import annotations
 
 import sqlite3
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, inspect
+from sqlalchemy import Engine, inspect, text
 from sqlalchemy.exc import DatabaseError
 
 from greencert_desktop.domain.errors import UserError
 from greencert_desktop.storage.backup import backup_database, tables_and_revision
 
+if TYPE_CHECKING:
+    from alembic.config import Config
+
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+HEAD_REVISION = "0001"
+"""The newest revision under ``migrations/versions`` (a test keeps it equal to Alembic's
+head). Raise it with every new migration."""
 
 
 class NewerSchemaError(UserError):
@@ -32,28 +39,44 @@ class NotOurDatabaseError(UserError):
 
 
 def _config() -> Config:
+    from alembic.config import Config
+
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
     return cfg
 
 
 def head_revision() -> str:
+    """The revision this version migrates to (:data:`HEAD_REVISION`; no Alembic needed)."""
+    return HEAD_REVISION
+
+
+def alembic_head() -> str:
+    """The head of the migration scripts as Alembic sees it (tests compare the two)."""
+    from alembic.script import ScriptDirectory
+
     head = ScriptDirectory.from_config(_config()).get_current_head()
     assert head is not None
     return head
 
 
 def current_revision(engine: Engine) -> str | None:
+    from alembic.runtime.migration import MigrationContext
+
     with engine.connect() as conn:
         return MigrationContext.configure(conn).get_current_revision()
 
 
 def _known_revisions() -> set[str]:
+    from alembic.script import ScriptDirectory
+
     return {rev.revision for rev in ScriptDirectory.from_config(_config()).walk_revisions()}
 
 
 def schema_state(engine: Engine) -> tuple[str | None, bool]:
     """(current revision, whether the database has any tables). Raises on a foreign file."""
+    from alembic.runtime.migration import MigrationContext
+
     where = engine.url.database or str(engine.url)
     try:
         with engine.connect() as conn:
@@ -70,14 +93,30 @@ def schema_state(engine: Engine) -> tuple[str | None, bool]:
 
 def refuse_unknown(revision: str, where: str) -> None:
     """A revision this version does not know was written by a newer version."""
+    if revision == head_revision():
+        return  # the usual case, known without loading the scripts
     if revision not in _known_revisions():
         raise NewerSchemaError(
             f"数据库 {where} 由更新版本的 GreenCert 创建（数据结构版本 {revision}），"
             "本版本无法打开，也不会修改它。请安装最新版本后再打开。")
 
 
+def _at_head(engine: Engine) -> bool:
+    """Whether the database's recorded revision is the head (without importing Alembic)."""
+    try:
+        with engine.connect() as conn:
+            rows = conn.execute(text("SELECT version_num FROM alembic_version")).all()
+    except DatabaseError:
+        return False  # no version table (new or foreign file): the full check decides
+    return [r[0] for r in rows] == [head_revision()]
+
+
 def upgrade(engine: Engine, backups_dir: Path | None = None) -> Path | None:
     """Migrate to head. Returns the backup taken before migrating an existing database."""
+    if _at_head(engine):
+        return None
+    from alembic import command
+
     revision, has_tables = schema_state(engine)
     head = head_revision()
     if revision == head:

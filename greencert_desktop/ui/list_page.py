@@ -37,6 +37,7 @@ from greencert_desktop.excel.list_export import ExportCancelled, ExportColumn, e
 from greencert_desktop.services.lists import ListQuery, ListSource
 from greencert_desktop.services.register import Register
 from greencert_desktop.ui.table_model import PagedTableModel
+from greencert_desktop.ui.widgets import page_title
 
 UI_SETTINGS_FILE = "ui.ini"
 DEBOUNCE_MS = 250
@@ -97,12 +98,7 @@ class ListPage(QWidget):
         self._export: _ExportThread | None = None
         self._shown_once = False
 
-        heading = QLabel(title, self)
-        heading.setObjectName("pageTitle")
-        font = heading.font()
-        font.setPointSizeF(font.pointSizeF() * 1.3)
-        font.setBold(True)
-        heading.setFont(font)
+        heading = page_title(title, self)
 
         # -- filter bar
         self.filter_text = QLineEdit(self)

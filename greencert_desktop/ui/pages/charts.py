@@ -36,6 +36,7 @@ from greencert_desktop.services import dashboard, lookups
 from greencert_desktop.services.register import Register
 from greencert_desktop.ui.jobs import Job, run_job
 from greencert_desktop.ui.pages.home import open_list
+from greencert_desktop.ui.widgets import page_title
 
 UI_SETTINGS_FILE = "ui.ini"
 PERIOD_CHOICES = {PeriodType.QUARTER: 20, PeriodType.MONTH: 36, PeriodType.YEAR: 10}
@@ -65,12 +66,7 @@ class ChartsPage(QWidget):
         self.canvas: Any = None
         self.rects: list[Any] = []
 
-        heading = QLabel(self.tr("Charts"), self)
-        heading.setObjectName("pageTitle")
-        font = heading.font()
-        font.setPointSizeF(font.pointSizeF() * 1.3)
-        font.setBold(True)
-        heading.setFont(font)
+        heading = page_title(self.tr("Charts"), self)
 
         # -- filters
         self.unit_combo = QComboBox(self)

@@ -33,6 +33,7 @@ from greencert_desktop.domain.indicators import format_number
 from greencert_desktop.services import dashboard
 from greencert_desktop.services.register import Register
 from greencert_desktop.ui.jobs import Job, run_job
+from greencert_desktop.ui.widgets import page_title
 
 MUTED = "color: #666666;"
 ROLE_TARGET = Qt.ItemDataRole.UserRole
@@ -110,12 +111,7 @@ class HomePage(QWidget):
         self._version: tuple[Any, ...] | None = None
         self._pending = False
 
-        heading = QLabel(self.tr("Home"), self)
-        heading.setObjectName("pageTitle")
-        font = heading.font()
-        font.setPointSizeF(font.pointSizeF() * 1.3)
-        font.setBold(True)
-        heading.setFont(font)
+        heading = page_title(self.tr("Home"), self)
         self.status_label = QLabel(self.tr("Loading…"), self)
         self.status_label.setObjectName("homeStatus")
         self.status_label.setStyleSheet(MUTED)

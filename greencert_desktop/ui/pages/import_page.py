@@ -43,6 +43,7 @@ from greencert_desktop.excel.ledger_reader import column_letter
 from greencert_desktop.services import importer, lookups
 from greencert_desktop.services.register import Register
 from greencert_desktop.ui.jobs import Job, run_job
+from greencert_desktop.ui.widgets import page_title
 
 UI_SETTINGS_FILE = "ui.ini"
 FILE_STEP, SHEETS_STEP, COLUMNS_STEP, VALUES_STEP, DRY_RUN_STEP, DONE_STEP = range(6)
@@ -50,15 +51,6 @@ GOOD, BAD, MUTED, WARN = "#1b5e20", "#b00020", "#666666", "#a04b00"
 OUTCOME_COLOURS = {importer.NEW: "#e8f5e9", importer.UPDATE: "#e3f2fd",
                    importer.DUPLICATE: "#f5f5f5", importer.ERROR: "#ffebee"}
 
-
-def _title(text: str, parent: QWidget) -> QLabel:
-    label = QLabel(text, parent)
-    label.setObjectName("pageTitle")
-    font = label.font()
-    font.setPointSizeF(font.pointSizeF() * 1.3)
-    font.setBold(True)
-    label.setFont(font)
-    return label
 
 
 def _note(text: str, parent: QWidget, name: str = "") -> QLabel:
@@ -166,7 +158,7 @@ class ImportPage(QWidget):
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(12, 12, 12, 12)
-        layout.addWidget(_title(self.tr("Import"), self))
+        layout.addWidget(page_title(self.tr("Import"), self))
         layout.addWidget(self.step_label)
         layout.addWidget(self.stack, 1)
         layout.addLayout(buttons)

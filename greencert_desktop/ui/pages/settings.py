@@ -33,6 +33,7 @@ from greencert_desktop.domain.errors import UserError
 from greencert_desktop.services import maintenance
 from greencert_desktop.services.register import Register
 from greencert_desktop.settings import EDITABLE_SETTINGS, SettingDef
+from greencert_desktop.ui.widgets import page_title
 from greencert_desktop.ui.wizard import period_type_labels, unit_choices
 
 # Settings that are read once, when the program starts.
@@ -46,12 +47,7 @@ class SettingsPage(QWidget):
         self.register = register
         self.editors: dict[str, QWidget] = {}
 
-        title = QLabel(self.tr("Settings"), self)
-        title.setObjectName("pageTitle")
-        font = title.font()
-        font.setPointSizeF(font.pointSizeF() * 1.3)
-        font.setBold(True)
-        title.setFont(font)
+        title = page_title(self.tr("Settings"), self)
 
         # ---- the declared settings
         settings_box = QGroupBox(self.tr("Options"), self)

@@ -41,6 +41,7 @@ from greencert_desktop.domain.periods import Period
 from greencert_desktop.services import submission as sub
 from greencert_desktop.services.register import Register
 from greencert_desktop.ui.jobs import Job, run_job, show_error
+from greencert_desktop.ui.widgets import page_title
 
 PERIODS_SHOWN = {"quarter": 20, "month": 36, "year": 10}
 """How many periods the chooser lists, ending with the one in progress."""
@@ -50,15 +51,6 @@ GOOD, BAD, MUTED = "#1b5e20", "#b00020", "#666666"
 
 # ------------------------------------------------------------------------ small helpers
 
-
-def page_title(text: str, parent: QWidget) -> QLabel:
-    label = QLabel(text, parent)
-    label.setObjectName("pageTitle")
-    font = label.font()
-    font.setPointSizeF(font.pointSizeF() * 1.3)
-    font.setBold(True)
-    label.setFont(font)
-    return label
 
 
 def make_table(parent: QWidget, name: str, headers: Sequence[str], *,

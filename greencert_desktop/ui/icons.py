@@ -14,7 +14,6 @@ from pathlib import Path
 
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, Qt
 from PySide6.QtGui import QGuiApplication, QIcon, QImage, QPainter
-from PySide6.QtSvg import QSvgRenderer
 
 from greencert_desktop.reference import resources_dir
 
@@ -38,6 +37,8 @@ def app_icon() -> QIcon:
 
 
 def render_svg(svg: Path, size: int) -> QImage:
+    from PySide6.QtSvg import QSvgRenderer  # only when regenerating the icons
+
     renderer = QSvgRenderer(str(svg))
     if not renderer.isValid():
         raise ValueError(f"not a valid SVG file: {svg}")

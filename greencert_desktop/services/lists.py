@@ -54,11 +54,14 @@ class ListSource:
     """
 
     columns: Sequence[str] = ()
-    sortable: Mapping[str, Any] = {}
     default_sort: str = "id"
     table: Any = None
 
     def base(self, today: date) -> Select[Any]:
+        raise NotImplementedError
+
+    def sort_keys(self, today: date) -> Mapping[str, Any]:
+        """Column key → SQL expression to sort by (``id`` included)."""
         raise NotImplementedError
 
     def conditions(self, query: ListQuery, today: date) -> list[ColumnElement[bool]]:
@@ -73,12 +76,12 @@ class ListSource:
         with reg.db.reading() as s:
             return s.scalar(q) or 0
 
-    def _order(self, query: ListQuery) -> tuple[Any, list[Any]]:
-        key = self.sortable.get(query.sort or self.default_sort,
-                                self.sortable[self.default_sort])
+    def _order(self, query: ListQuery, today: date) -> tuple[Any, list[Any]]:
+        keys = self.sort_keys(today)
+        key = keys.get(query.sort or self.default_sort, keys[self.default_sort])
         order = [key.desc() if query.descending else key.asc()]
         if query.sort != "id":
-            order.append(self.sortable["id"].asc())
+            order.append(keys["id"].asc())
         return key, order
 
     def _own_key(self, key: Any) -> bool:
@@ -98,7 +101,7 @@ class ListSource:
         only those rows are read with their joins."""
         today = today or date.today()
         base = self.base(today)
-        key, order = self._order(query)
+        key, order = self._order(query, today)
         with reg.db.reading() as s:
             if not self._own_key(key):
                 q = self.apply(base, query, today).order_by(*order).offset(offset).limit(limit)
@@ -114,7 +117,7 @@ class ListSource:
         evaluated once instead of twice."""
         today = today or date.today()
         base = self.base(today)
-        key, order = self._order(query)
+        key, order = self._order(query, today)
         where = self.conditions(query, today)
         if not where or not self._own_key(key):
             return self.count(reg, query, today), self.fetch(reg, query, 0, limit, today)
@@ -148,15 +151,17 @@ class CertificateList(ListSource):
     columns = ("number", "org_name", "credit_code", "type_name", "body_name", "issue_date",
                "expiry_date", "status", "unit_name", "last_surveillance_date")
 
-    def base(self, today: date) -> Select[Any]:
-        status = effective_status_expr(today).label("status")
-        self.sortable = {
+    def sort_keys(self, today: date) -> Mapping[str, Any]:
+        return {
             "id": Certificate.id, "number": Certificate.number, "org_name": Organisation.name,
             "credit_code": Organisation.credit_code, "type_name": CertType.sort,
             "body_name": CertBody.name, "issue_date": Certificate.issue_date,
-            "expiry_date": Certificate.expiry_date, "status": status,
+            "expiry_date": Certificate.expiry_date, "status": effective_status_expr(today),
             "unit_name": Unit.sort, "last_surveillance_date": Certificate.last_surveillance_date,
         }
+
+    def base(self, today: date) -> Select[Any]:
+        status = effective_status_expr(today).label("status")
         return (select(Certificate.id, Certificate.number, Certificate.org_id,
                        Organisation.name.label("org_name"), Organisation.credit_code,
                        Certificate.type_code, CertType.name.label("type_name"),
@@ -232,18 +237,23 @@ class OrganisationList(ListSource):
     columns = ("credit_code", "name", "unit_name", "industry_section", "size",
                "credit_standing", "leader_type", "contact", "phone", "valid_certificates")
 
-    def base(self, today: date) -> Select[Any]:
-        valid_count = (select(func.count()).where(Certificate.org_id == Organisation.id,
-                                                  valid_on(today))
-                       .correlate(Organisation).scalar_subquery().label("valid_certificates"))
-        self.sortable = {
+    @staticmethod
+    def _valid_count(today: date) -> Any:
+        return (select(func.count()).where(Certificate.org_id == Organisation.id, valid_on(today))
+                .correlate(Organisation).scalar_subquery())
+
+    def sort_keys(self, today: date) -> Mapping[str, Any]:
+        return {
             "id": Organisation.id, "credit_code": Organisation.credit_code,
             "name": Organisation.name, "unit_name": Unit.sort,
             "industry_section": Organisation.industry_section, "size": Organisation.size,
             "credit_standing": Organisation.credit_standing,
             "leader_type": Organisation.leader_type, "contact": Organisation.contact,
-            "phone": Organisation.phone, "valid_certificates": valid_count,
+            "phone": Organisation.phone, "valid_certificates": self._valid_count(today),
         }
+
+    def base(self, today: date) -> Select[Any]:
+        valid_count = self._valid_count(today).label("valid_certificates")
         return (select(Organisation.id, Organisation.credit_code, Organisation.name,
                        Organisation.unit_code, Unit.name.label("unit_name"),
                        Organisation.industry_section, Organisation.industry_code,
@@ -273,11 +283,13 @@ class SubsidyList(ListSource):
     columns = ("year", "org_name", "credit_code", "category", "amount", "doc_number",
                "granted_on")
 
-    def base(self, today: date) -> Select[Any]:
-        self.sortable = {"id": Subsidy.id, "year": Subsidy.year, "org_name": Organisation.name,
+    def sort_keys(self, today: date) -> Mapping[str, Any]:
+        return {"id": Subsidy.id, "year": Subsidy.year, "org_name": Organisation.name,
                          "credit_code": Organisation.credit_code, "category": Subsidy.category,
                          "amount": Subsidy.amount_fen, "doc_number": Subsidy.doc_number,
                          "granted_on": Subsidy.granted_on}
+
+    def base(self, today: date) -> Select[Any]:
         return (select(Subsidy.id, Subsidy.year, Subsidy.org_id,
                        Organisation.name.label("org_name"), Organisation.credit_code,
                        Subsidy.category, (Subsidy.amount_fen / 100.0).label("amount"),
@@ -304,12 +316,14 @@ class CaseList(ListSource):
     columns = ("inspected_on", "org_name", "credit_code", "certificate_number", "kind",
                "finding", "action", "blacklisted")
 
-    def base(self, today: date) -> Select[Any]:
-        self.sortable = {"id": SupervisionCase.id, "inspected_on": SupervisionCase.inspected_on,
+    def sort_keys(self, today: date) -> Mapping[str, Any]:
+        return {"id": SupervisionCase.id, "inspected_on": SupervisionCase.inspected_on,
                          "org_name": Organisation.name, "credit_code": Organisation.credit_code,
                          "certificate_number": Certificate.number, "kind": SupervisionCase.kind,
                          "finding": SupervisionCase.finding, "action": SupervisionCase.action,
                          "blacklisted": SupervisionCase.blacklisted}
+
+    def base(self, today: date) -> Select[Any]:
         return (select(SupervisionCase.id, SupervisionCase.inspected_on, SupervisionCase.org_id,
                        Organisation.name.label("org_name"), Organisation.credit_code,
                        Certificate.number.label("certificate_number"), SupervisionCase.kind,

@@ -43,9 +43,9 @@ from greencert_desktop.ui.pages.submission import (
     local_time,
     make_table,
     number,
-    page_title,
     show_written,
 )
+from greencert_desktop.ui.widgets import page_title
 
 WARN = "#a04b00"
 

@@ -65,12 +65,19 @@ _STATUS_WORDS: dict[str, CertStatus] = {
 }
 
 
-def effective_status(stored: CertStatus | str, expiry: date | None, on: date) -> CertStatus:
+def effective_status(stored: CertStatus | str, expiry: date | None, on: date,
+                     status_date: date | None = None) -> CertStatus:
     """Status on day ``on``: VALID past its expiry date counts as EXPIRED.
 
-    The expiry date itself is the last valid day.
+    The expiry date itself is the last valid day. With ``status_date`` (the day the stored
+    status was set) a certificate whose status changed only after ``on`` counts as it was
+    before the change, i.e. valid (or expired, past its expiry date): a report for a closed
+    period then shows the period's end, not the state of today. The SQL twin is
+    ``services.stats.effective_status_expr``; ``stats.valid_on`` agrees with both.
     """
     status = CertStatus(stored)
+    if status is not CertStatus.VALID and status_date is not None and status_date > on:
+        status = CertStatus.VALID
     if status is CertStatus.VALID and expiry is not None and expiry < on:
         return CertStatus.EXPIRED
     return status

@@ -111,7 +111,7 @@ def organisation_detail(reg: Register, org_id: int, today: date | None = None) -
             .order_by(Certificate.issue_date.desc(), Certificate.id.desc())).all()
         certificates, listings = [], []
         for cert, type_name, kind, body_name in certs:
-            status = effective_status(cert.status, cert.expiry_date, on)
+            status = effective_status(cert.status, cert.expiry_date, on, cert.status_date)
             row = CertificateRow(
                 id=cert.id, number=cert.number, type_code=cert.type_code, type_name=type_name,
                 kind=kind, body_name=body_name or cert.issuer or "",

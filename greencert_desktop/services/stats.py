@@ -40,9 +40,14 @@ def record_counts(reg: Register) -> dict[str, int]:
 
 
 def effective_status_expr(on: date) -> ColumnElement[str]:
-    """SQL for the status on day ``on``: a valid certificate past its expiry counts as 05."""
-    return case((and_(Certificate.status == CertStatus.VALID.value,
-                      Certificate.expiry_date < on), CertStatus.EXPIRED.value),
+    """SQL for the status on day ``on`` (``domain.status.effective_status`` with the status
+    date): a status set only after ``on`` counts as valid, and valid past the expiry as 05."""
+    valid, expired = CertStatus.VALID.value, CertStatus.EXPIRED.value
+    changed_later = and_(Certificate.status != valid, Certificate.status_date.is_not(None),
+                         Certificate.status_date > on)
+    valid_then = or_(Certificate.status == valid, changed_later)
+    return case((and_(valid_then, Certificate.expiry_date < on), expired),
+                (changed_later, valid),
                 else_=Certificate.status)
 
 

@@ -376,8 +376,9 @@ class _Context:
         self.orgs: dict[str, tuple[str, str]] = {}
         """credit code → (name, unit code) from 表2."""
         self.cert_numbers: dict[str, set[str]] = {}
-        self.cert_rows: list[tuple[str, str, date | None, date | None, int | None, str]] = []
-        """(type code, status code, issue, expiry, batch year, credit code) per 表3 row."""
+        self.cert_rows: list[tuple[str, str, date | None, date | None, int | None,
+                                   date | None]] = []
+        """(type code, status code, issue, expiry, batch year, status date) per 表3 row."""
 
     def table(self, t: fmt.Table) -> fmt.Table:
         return t
@@ -618,7 +619,7 @@ def _validate_certificates(ctx: _Context, t: fmt.Table, rows: list[tuple[int, li
             status_date=status_date, last_surveillance_date=watched,
             surveillance_count=ints[0] or 0, recert_count=ints[1] or 0, batch_year=ints[2])
         if status is not None and shown is not None:
-            effective = effective_status(status, expiry_date, today)
+            effective = effective_status(status, expiry_date, today, status_date)
             if shown is not effective:
                 check.add(t.sheet, row, _col(t, "status"),
                           f"证书状态应为“{effective.label}”（登记状态为“{status.label}”，"
@@ -643,7 +644,7 @@ def _validate_certificates(ctx: _Context, t: fmt.Table, rows: list[tuple[int, li
         else:
             numbers.add(number)
         cert_rows.append((type_code, status.value if status else "", issue_date,
-                          expiry_date, ints[2], credit))
+                          expiry_date, ints[2], status_date))
 
 
 def _validate_changes(ctx: _Context, t: fmt.Table, rows: list[tuple[int, list[Any]]]) -> None:
@@ -775,14 +776,12 @@ def _cross_check_types(ctx: _Context, tables: Sequence[fmt.Table],
     counted: dict[str, Counter[str]] = {}
     new: Counter[str] = Counter()
     start, year = ctx.period.start, as_of.year
-    valid = CertStatus.VALID.value
-    for type_code, status, issue, expiry, batch_year, _ in ctx.cert_rows:
+    for type_code, status, issue, expiry, batch_year, status_date in ctx.cert_rows:
         issued = issue <= as_of if issue is not None else (
             batch_year is not None and batch_year <= year)
         if not issued or not status:
             continue
-        # only a valid certificate's status depends on the day
-        eff = effective_status(status, expiry, as_of).value if status == valid else status
+        eff = effective_status(status, expiry, as_of, status_date).value
         by_status = counted.get(type_code)
         if by_status is None:
             by_status = counted[type_code] = Counter()

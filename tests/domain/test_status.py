@@ -157,3 +157,11 @@ def test_all_problems_reported_together() -> None:
     with pytest.raises(ValidationError) as caught:
         _apply(LifecycleAction.SUSPEND, CertStatus.EXPIRED, action_date=None, reason="")
     assert {i.field for i in caught.value.issues} == {"status", "action_date", "reason"}
+
+
+def test_status_on_a_day_before_the_change_was_valid():
+    june, march = date(2026, 6, 1), date(2026, 3, 31)
+    assert effective_status("02", date(2027, 2, 28), march, june) is CertStatus.VALID
+    assert effective_status("02", date(2027, 2, 28), june, june) is CertStatus.SUSPENDED
+    assert effective_status("03", date(2026, 1, 31), march, june) is CertStatus.EXPIRED
+    assert effective_status("02", date(2027, 2, 28), march) is CertStatus.SUSPENDED

@@ -74,3 +74,13 @@ def test_unit_filter_and_by_unit(small_register):
     assert rows["320703"]["certificates"] == 0
     with pytest.raises(UserError, match="不在区划列表"):
         statistics(small_register, unit="999999")
+
+
+def test_period_end_status_counts_agree_with_the_valid_total(small_register):
+    """By status, by type and the valid total all describe the period's last day."""
+    q1 = statistics(small_register, period=Period.parse("2026Q1"), today=TODAY)
+    by_status = {k: v["count"] for k, v in q1["by_status"].items()}
+    assert by_status == {"01": 3, "02": 0, "03": 0, "04": 0, "05": 1}
+    assert q1["totals"]["valid"] == by_status["01"]
+    ems = next(t for t in q1["by_type"] if t["code"] == "EMS")
+    assert ems["valid"] == 2 and ems["by_status"]["02"] == 0

@@ -224,3 +224,18 @@ def test_status_is_the_effective_status_on_the_export_date(county, out):
     assert shown["00216Q10097R1S"] == ("暂停", "暂停")
     v = verify_file(path, county.reference)
     assert v.ok, [p.describe() for p in v.problems]
+
+
+def test_closed_period_counts_a_later_suspension_as_valid_everywhere(county, out):
+    """表1's indicator rows and its counts by type describe the same day, the period's end:
+    a certificate suspended after that day was valid then, in both, and the file verifies."""
+    previous = NOW_PERIOD.previous()
+    path = submission.export_submission(county, out, period=previous).path
+    rows = CalamineWorkbook.from_path(str(path)).get_sheet_by_name(fmt.SHEET_1).to_python(
+        skip_empty_area=False)
+    ems = next(r for r in rows if r[0] == "环境管理体系认证证书")
+    gap = next(i for i, r in enumerate(rows) if not any(r))
+    by_type = {r[0]: r for r in rows[gap + 2:]}
+    assert ems[3] == 1  # 期末有效数: the suspended certificate, valid at the period's end
+    assert by_type["环境管理体系认证"][2] == 1 and by_type["环境管理体系认证"][3] == 0
+    assert verify_file(path, county.reference).ok

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 
 from .errors import Issue
 from .text import nfkc
@@ -83,3 +84,21 @@ def validate_certificate_number(
             )
         )
     return number, issues
+
+
+_CLEAN_ASCII_NUMBERS = re.compile(rf"(?:[!-~]{{{CERT_NUMBER_MIN},{CERT_NUMBER_MAX}}}\n)*")
+
+
+def _clean_number(number: str) -> bool:
+    return (CERT_NUMBER_MIN <= len(number) <= CERT_NUMBER_MAX and number.isprintable()
+            and " " not in number and unicodedata.is_normalized("NFKC", number))
+
+
+def numbers_all_clean(numbers: Sequence[str]) -> bool:
+    """True when :func:`validate_certificate_number` accepts every number unchanged (a whole
+    column at once: one regular expression over the column when it is ASCII)."""
+    text = "\n".join(numbers) + "\n"
+    if text.isascii():
+        return (text.count("\n") == len(numbers)
+                and _CLEAN_ASCII_NUMBERS.fullmatch(text) is not None)
+    return all(map(_clean_number, numbers))

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
+from itertools import repeat
 
 _WHITESPACE = re.compile(r"\s+")
 # Zero-width space/joiners, word joiner and BOM: invisible, not matched by \s.
@@ -57,3 +59,20 @@ def compact(raw: str | None) -> str:
     if text.isprintable() and " " not in text:
         return text.upper()
     return _WHITESPACE.sub("", text).upper()
+
+
+def all_clean(values: Iterable[str], max_length: int) -> bool:
+    """True when ``normalize_text`` of every value is 1…``max_length`` characters long, checked
+    for a whole column at once: a printable (no line breaks, tabs, Unicode spaces or zero-width
+    characters), non-blank, NFKC-stable value cannot get longer or empty, so only the others
+    (full-width brackets in names, say) are normalised one by one.
+    """
+    values = values if isinstance(values, list | tuple) else list(values)
+    if not values:
+        return True
+    if not all(map(str.isprintable, values)) or not all(map(str.strip, values)):
+        return False
+    if max(map(len, values)) <= max_length and all(
+            map(unicodedata.is_normalized, repeat("NFKC"), values)):
+        return True
+    return all(0 < len(normalize_text(v)) <= max_length for v in values)

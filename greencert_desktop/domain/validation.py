@@ -13,7 +13,7 @@ checked. Other text fields are left as given.
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Mapping, Sequence
 from datetime import date
 from decimal import Decimal
 from functools import lru_cache
@@ -68,7 +68,7 @@ def section_for_division(division: int, sections: Mapping[str, tuple[int, int]])
     return None
 
 
-def _industry_issues(
+def industry_issues(
     section: str, code: str, sections: Mapping[str, tuple[int, int]]
 ) -> list[Issue]:
     issues: list[Issue] = []
@@ -97,6 +97,18 @@ def _industry_issues(
             )
         )
     return issues
+
+
+# A whole column of ASCII phone numbers without spaces, one per line, each with 7–20 digits.
+_CLEAN_PHONES = re.compile(r"(?:(?:(?:[-+()]*[0-9]){7,20}[-+()]*)?\n)*")
+
+
+def phones_all_valid(phones: Sequence[str]) -> bool:
+    """True when every phone is empty or passes :func:`_phone_issue` unchanged by
+    ``normalize_text``; False also when unsure (spaces, 转, non-ASCII), never wrongly True."""
+    text = "\n".join(phones) + "\n"
+    return (text.isascii() and text.count("\n") == len(phones)
+            and _CLEAN_PHONES.fullmatch(text) is not None)
 
 
 def _phone_issue(phone: str) -> Issue | None:
@@ -136,7 +148,7 @@ def validate_organisation(
         issues.append(Issue("unit_code", "所属区划不能为空"))
     elif unit not in unit_codes:
         issues.append(Issue("unit_code", f"所属区划“{unit}”不在区划列表中"))
-    issues += _industry_issues(
+    issues += industry_issues(
         _choice_code(data.industry_section), _choice_code(data.industry_code), sections
     )
     size = _choice_text(data.size)

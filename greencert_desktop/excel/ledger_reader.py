@@ -25,7 +25,7 @@ from typing import Any
 import python_calamine
 
 from greencert_desktop.excel import safety
-from greencert_desktop.excel.submission_reader import UnreadableWorkbook
+from greencert_desktop.excel.errors import UnreadableWorkbook
 
 __all__ = ["HEADER_SCAN_ROWS", "Ledger", "LedgerSheet", "UnreadableWorkbook", "column_letter",
            "is_total_row", "open_ledger"]

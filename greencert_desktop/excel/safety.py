@@ -28,7 +28,7 @@ from typing import IO, Literal
 from defusedxml import DefusedXmlException
 from defusedxml import ElementTree as SafeET
 
-from greencert_desktop.excel.submission_reader import UnreadableWorkbook
+from greencert_desktop.excel.errors import UnreadableWorkbook
 
 MAX_FILE_BYTES = 256 * 1024 * 1024
 MAX_UNCOMPRESSED_BYTES = 1024 * 1024 * 1024
@@ -222,7 +222,7 @@ def _chunks(fh: IO[bytes], limit: int) -> Iterator[bytes]:
         yield chunk
 
 
-def _tagged(fh: IO[bytes], limit: int) -> Iterator[bytes]:
+def tagged_chunks(fh: IO[bytes], limit: int) -> Iterator[bytes]:
     """Chunks cut after a ``>`` so no tag is split between two of them."""
     tail = b""
     for chunk in _chunks(fh, limit):
@@ -271,7 +271,7 @@ def _col_index(letters: bytes) -> int:
     return n - 1
 
 
-def _xlsx_sheet_parts(zf: zipfile.ZipFile) -> dict[str, str]:
+def xlsx_sheet_parts(zf: zipfile.ZipFile) -> dict[str, str]:
     """Sheet name → zip member of its worksheet XML."""
     book = _parse_xml(zf, "xl/workbook.xml")
     rels_name = "xl/_rels/workbook.xml.rels"
@@ -301,7 +301,7 @@ def xlsx_extent(fh: IO[bytes], limit: int) -> Extent:
     first_row = first_col = 1 << 40
     last_row = last_col = -1
     cells = 0
-    for data in _tagged(fh, limit):
+    for data in tagged_chunks(fh, limit):
         cells += data.count(b"</c>") + data.count(b":c>")
         refs = _XLSX_REF.findall(data)
         if not refs:
@@ -326,7 +326,7 @@ def check_xlsx(path: Path) -> dict[str, Extent]:
             _parse_xml(zf, "[Content_Types].xml")
             extents: dict[str, Extent] = {}
             infos = {i.filename: i for i in zf.infolist()}
-            for name, member in _xlsx_sheet_parts(zf).items():
+            for name, member in xlsx_sheet_parts(zf).items():
                 info = infos.get(member)
                 if info is None:
                     continue  # a chart sheet or a missing part: calamine reports it
@@ -397,7 +397,7 @@ def ods_extents(fh: IO[bytes], limit: int) -> dict[str, Extent]:
     extents: dict[str, Extent] = {}
     table: _OdsTable | None = None
     pending: tuple[int, bool] | None = None  # an open cell: (repeat, has value attribute)
-    for data in _tagged(fh, limit):
+    for data in tagged_chunks(fh, limit):
         if _DTD.search(data):
             raise refuse("工作簿结构含有不允许的 XML 声明（DTD），拒绝读取（可能是恶意文件）")
         for closing, tag, attrs, empty in _ODS_TAG.findall(data):

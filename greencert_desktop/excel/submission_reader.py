@@ -2,15 +2,22 @@
 
 Checks before calamine sees the file: it exists, is not absurdly large, is a zip archive
 with the parts every xlsx has, no member expands absurdly (zip bombs), and the workbook
-part parses with defusedxml (no DTDs, no entity expansion). After loading, a sheet with
-absurd dimensions is refused. Every refusal is a :class:`UnreadableWorkbook` with a
-Chinese reason, never a traceback.
+part parses with defusedxml (no DTDs, no entity expansion). Before calamine parses a sheet,
+its XML is scanned for a cell far outside any submission (one value typed into XFD1048576
+makes calamine allocate the whole grid, ~512 GB, and the process aborts). Every refusal is
+an :class:`UnreadableWorkbook` with a Chinese reason, never a traceback.
+
+python-calamine releases the GIL while it parses a sheet, so :meth:`WorkbookReader.load`
+scans and parses two sheets at a time in worker threads, the biggest first.
 """
 
 from __future__ import annotations
 
 import contextlib
+import re
 import zipfile
+from collections.abc import Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -19,21 +26,24 @@ import python_calamine
 from defusedxml import DefusedXmlException
 from defusedxml import ElementTree as SafeET
 
-from greencert_desktop.domain.errors import UserError
+from greencert_desktop.excel import safety
+from greencert_desktop.excel.errors import UnreadableWorkbook
+
+__all__ = ["MAX_COLUMNS", "MAX_ROWS", "SheetInfo", "UnreadableWorkbook", "WorkbookReader",
+           "read_meta"]
 
 MAX_FILE_BYTES = 512 * 1024 * 1024
 MAX_UNCOMPRESSED_BYTES = 4 * 1024 * 1024 * 1024
 MAX_RATIO = 400
 """Largest expansion accepted for a member bigger than 1 MB (inline-string sheets reach ~30)."""
-MAX_ROWS = 1_048_576
-MAX_COLUMNS = 200
+MAX_ROWS = 499_999
+MAX_COLUMNS = 52
+"""Bounds of a submission sheet (the widest table has 25 columns): column AZ, row 499,999."""
+_FAR_REF = re.compile(rb'r="((?:[A-Z]{3,}|[B-Z][A-Z])[0-9]+|[A-Z]{1,2}(?:[0-9]{7,}|[5-9][0-9]{5}))"')
+"""A cell reference beyond :data:`MAX_COLUMNS` or :data:`MAX_ROWS`."""
 
 _NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _STATES = {"visible": "visible", "hidden": "hidden", "veryHidden": "veryHidden"}
-
-
-class UnreadableWorkbook(UserError):
-    """The file cannot be read as a workbook; ``message`` says why, in Chinese."""
 
 
 @dataclass(frozen=True)
@@ -109,6 +119,7 @@ class WorkbookReader:
         except (OSError, ValueError) as exc:
             raise _refuse(f"文件无法读取：{exc}") from exc
         self.sheets = [SheetInfo(m.name, _visible(m.visible)) for m in meta]
+        self._parts = _sheet_parts(self.path)
 
     def __enter__(self) -> WorkbookReader:
         return self
@@ -126,8 +137,44 @@ class WorkbookReader:
 
     def rows(self, name: str) -> list[list[Any]]:
         """The sheet's values from A1 (empty cells are ``""``), trailing empty rows dropped."""
+        return self._load(name, self._wb)
+
+    def load(self, names: Sequence[str]) -> Iterator[tuple[str, list[list[Any]]]]:
+        """``(name, rows)`` for each sheet in ``names``, in that order, read two at a time in
+        worker threads (each with its own calamine workbook), the biggest sheet first.
+        Sheets not yet read when the caller stops are not waited for."""
+        order = sorted(names, key=self._size, reverse=True)
+        pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="greencert-read")
+        futures: dict[str, Future[list[list[Any]]]] = {}
         try:
-            sheet = self._wb.get_sheet_by_name(name)
+            for name in order:
+                futures[name] = pool.submit(self._load_alone, name)
+            for name in names:
+                yield name, futures[name].result()
+        finally:
+            pool.shutdown(wait=False, cancel_futures=True)
+
+    def _size(self, name: str) -> int:
+        member = self._parts.get(name)
+        return member.file_size if member is not None else 0
+
+    def _load_alone(self, name: str) -> list[list[Any]]:
+        try:
+            wb = python_calamine.CalamineWorkbook.from_path(str(self.path))
+        except python_calamine.CalamineError as exc:
+            raise _refuse(f"文件已损坏，无法读取工作簿（{exc}）") from exc
+        except (OSError, ValueError) as exc:
+            raise _refuse(f"文件无法读取：{exc}") from exc
+        try:
+            return self._load(name, wb)
+        finally:
+            with contextlib.suppress(python_calamine.CalamineError):
+                wb.close()
+
+    def _load(self, name: str, wb: python_calamine.CalamineWorkbook) -> list[list[Any]]:
+        self._guard(name)
+        try:
+            sheet = wb.get_sheet_by_name(name)
             if sheet.height > MAX_ROWS or sheet.width > MAX_COLUMNS:
                 raise _refuse(f"工作表“{name}”的范围过大（{sheet.height} 行 × "
                               f"{sheet.width} 列），拒绝读取")
@@ -139,6 +186,42 @@ class WorkbookReader:
         while rows and not any(v != "" for v in rows[-1]):
             rows.pop()
         return rows
+
+    def _guard(self, name: str) -> None:
+        """Refuse the sheet when its XML holds a cell beyond column AZ or row 499,999."""
+        member = self._parts.get(name)
+        if member is None:
+            return  # calamine reports a missing part itself
+        try:
+            with zipfile.ZipFile(self.path) as zf, zf.open(member) as fh:
+                for data in safety.tagged_chunks(fh, member.file_size + safety.CHUNK):
+                    far = _FAR_REF.search(data)
+                    if far is not None:
+                        ref = far.group(1).decode("ascii")
+                        raise _refuse(f"工作表“{name}”的 {ref} 单元格远超报送表的范围（最多到 AZ 列、"
+                                      f"第 {MAX_ROWS:,} 行），拒绝读取：请删除该单元格后重新导出，"
+                                      "或向报送单位索取原始文件")
+        except UnreadableWorkbook:
+            raise
+        except (zipfile.BadZipFile, EOFError, ValueError, RuntimeError) as exc:
+            raise _refuse(f"工作表“{name}”已损坏，无法读取（{exc}）") from exc
+        except OSError as exc:
+            raise _refuse(f"无法读取文件：{exc.strerror or exc}") from exc
+
+
+def _sheet_parts(path: Path) -> dict[str, zipfile.ZipInfo]:
+    """Sheet name → the zip member of its XML."""
+    try:
+        with zipfile.ZipFile(path) as zf:
+            infos = {i.filename: i for i in zf.infolist()}
+            return {name: infos[member] for name, member in safety.xlsx_sheet_parts(zf).items()
+                    if member in infos}
+    except UnreadableWorkbook:
+        raise
+    except (zipfile.BadZipFile, EOFError, ValueError, RuntimeError, KeyError) as exc:
+        raise _refuse(f"文件已损坏，无法作为 xlsx 打开（{exc}）") from exc
+    except OSError as exc:
+        raise _refuse(f"无法读取文件：{exc.strerror or exc}") from exc
 
 
 def _visible(value: Any) -> str:

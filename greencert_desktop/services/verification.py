@@ -8,11 +8,14 @@ only the reference data (units, catalogue, industry sections), not a register.
 
 from __future__ import annotations
 
+import gc
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
+from functools import cached_property
+from itertools import count, islice
 from pathlib import Path
 from typing import Any
 
@@ -41,6 +44,7 @@ from greencert_desktop.excel.submission_reader import (
     read_meta,
 )
 from greencert_desktop.reference import ReferenceData
+from greencert_desktop.services import verification_fast as fast
 
 ERROR, WARNING = "error", "warning"
 MAX_PROBLEMS = 1000
@@ -168,11 +172,17 @@ def verify_file(path: str | Path, reference: ReferenceData, *, keep_rows: bool =
     except UnreadableWorkbook as exc:
         check.add("", None, "", exc.message)
         return result
-    with reader:
-        try:
-            _verify(reader, reference, result, check, keep_rows, progress, cancel)
-        except UnreadableWorkbook as exc:
-            check.add("", None, "", exc.message)
+    collecting = gc.isenabled()
+    gc.disable()  # millions of acyclic cells: the collector would scan them again and again
+    try:
+        with reader:
+            try:
+                _verify(reader, reference, result, check, keep_rows, progress, cancel)
+            except UnreadableWorkbook as exc:
+                check.add("", None, "", exc.message)
+    finally:
+        if collecting:
+            gc.enable()
     if not keep_rows:
         result.rows = {}
     return result
@@ -237,45 +247,55 @@ def _verify(reader: WorkbookReader, reference: ReferenceData, result: Verificati
     by_sheet: dict[str, list[fmt.Table]] = {}
     for t in tables:
         by_sheet.setdefault(t.sheet, []).append(t)
-    parsed: dict[str, list[tuple[int, list[Any]]]] = {}
-    for sheet, group in by_sheet.items():
-        raw = reader.rows(sheet) if sheet in names else None
-        blocks = _split(raw, group, check) if raw is not None else {t.id: [] for t in group}
-        for t in group:
-            rows = blocks[t.id]
-            digest.table(t.id)
-            _hash_rows(digest, t, rows)
-            parsed[t.id] = rows
-            result.counts[t.id] = len(rows)
-            stated = meta.get(t.rows_key)
-            if stated is None:
-                check.add(fmt.META_SHEET, None, "", f"_meta 缺少“{t.rows_key}”")
-            elif stated != str(len(rows)):
-                check.add(t.sheet, None, "", f"{t.title}应有 {stated} 行数据，实有 {len(rows)} 行"
-                          "（导出后增删了行）")
-            done += len(rows)
-            if cancel is not None and cancel():
-                from greencert_desktop.excel.submission_writer import Cancelled
+    parsed: dict[str, _Block] = {}
+    cells: dict[str, fast.Cells] = {}
+    sheets = reader.load([sheet for sheet in by_sheet if sheet in names])
+    try:
+        for sheet, group in by_sheet.items():
+            raw = next(sheets)[1] if sheet in names else None
+            blocks = (_split(raw, group, check) if raw is not None
+                      else {t.id: _Block(0, []) for t in group})
+            for t in group:
+                block = parsed[t.id] = blocks[t.id]
+                rows = block.values
+                digest.table(t.id)
+                cells[t.id] = fast.Cells(rows, len(t.columns))
+                _hash_cells(digest, t, cells[t.id])
+                result.counts[t.id] = len(rows)
+                stated = meta.get(t.rows_key)
+                if stated is None:
+                    check.add(fmt.META_SHEET, None, "", f"_meta 缺少“{t.rows_key}”")
+                elif stated != str(len(rows)):
+                    check.add(t.sheet, None, "", f"{t.title}应有 {stated} 行数据，实有 {len(rows)} 行"
+                              "（导出后增删了行）")
+                done += len(rows)
+                if cancel is not None and cancel():
+                    from greencert_desktop.excel.submission_writer import Cancelled
 
-                raise Cancelled()
-            if progress is not None:
-                progress(done, max(total, done) * 2)
+                    raise Cancelled()
+                if progress is not None:
+                    progress(done, max(total, done) * 2)
+    finally:
+        sheets.close()
     if result.content_sha256 and digest.hexdigest() != result.content_sha256:
         check.add("", None, "", "内容校验值不符：数据表在导出后被修改过（改动了单元格、增删了行或"
                   "改了工作表），请向报送单位索取原始文件")
-    # every row against the data-entry rules
+    # every row against the data-entry rules: a table proved clean column by column is done,
+    # any other is checked row by row, which names each problem
     for t in tables:
         if t.sheet not in names:
             continue
         validator = _VALIDATORS.get(t.id)
-        if validator is not None:
-            validator(ctx, ctx.table(t), parsed[t.id])
-        done += len(parsed[t.id])
+        proof = fast.FAST_CHECKS.get(t.id)
+        block = parsed[t.id]
+        if validator is not None and (proof is None or not proof(ctx, t, cells.pop(t.id))):
+            validator(ctx, t, block.numbered())
+        done += len(block.values)
         if progress is not None:
             progress(done, max(total, done // 2) * 2)
     _cross_check_types(ctx, tables, parsed)
     if keep_rows:
-        result.rows = {t.id: [values for _, values in parsed[t.id]] for t in tables}
+        result.rows = {t.id: parsed[t.id].values for t in tables}
 
 
 def _float_text(value: float) -> str:
@@ -288,41 +308,67 @@ _CANONICAL: dict[type, Callable[[Any], str]] = {
 """The canonical text of the cell types calamine returns (others: ``fmt.canonical``)."""
 
 
-def _hash_rows(digest: fmt.ContentHash, table: fmt.Table,
-               rows: list[tuple[int, list[Any]]]) -> None:
-    """Feed rows to ``digest`` in the canonical form (same result as ``ContentHash.row``).
+class _Texts(dict[Any, str]):
+    """Cell value → canonical text, converting each distinct value once."""
 
-    Only the columns whose cells are not text are converted up front; a row with any other
-    non-text cell (an edited file) falls back to converting every cell.
+    def __missing__(self, value: Any) -> str:
+        text = self[value] = _CANONICAL.get(value.__class__, fmt.canonical)(value)
+        return text
+
+
+def _hash_cells(digest: fmt.ContentHash, table: fmt.Table, cells: fast.Cells) -> None:
+    """Feed a table's rows to ``digest`` in the canonical form (the same bytes as
+    ``ContentHash.row`` for each row).
+
+    Text columns are used as they are; the other columns go through a table of their
+    distinct values (a column of 100,000 dates holds a few thousand). The rows are joined in
+    chunks, in the order the cells lie in memory. A cell that is not text in a text column
+    (an edited file) makes the join fail: then every cell is converted on its own.
     """
-    canonical = fmt.canonical
-    convert = _CANONICAL.get
-    positions = [i for i, c in enumerate(table.columns) if not c.is_text]
+    if not cells.count:
+        return
+    width, flat = cells.width, cells.flat
+    texts = flat.copy()
+    for i, column in enumerate(table.columns):
+        if column.is_text:
+            continue
+        memo = _Texts()
+        texts[i::width] = list(map(memo.__getitem__, flat[i::width]))
+        if any(v.__class__ is bool for v in memo):  # True == 1 == 1.0 share an entry
+            texts[i::width] = [fmt.canonical(v) for v in flat[i::width]]
+    try:
+        chunks = _joined_rows(texts, width)
+    except TypeError:
+        chunks = _joined_rows([v if v.__class__ is str else fmt.canonical(v) for v in flat],
+                              width)
+    for chunk in chunks:
+        digest.records([chunk])
+
+
+def _joined_rows(texts: list[Any], width: int) -> list[str]:
+    rows = zip(*[iter(texts)] * width, strict=True)
     join = "\x1f".join
-    records: list[str] = []
-    add = records.append
-    for _excel_row, values in rows:
-        texts = values.copy()
-        for i in positions:
-            v = texts[i]
-            if v.__class__ is not str:
-                texts[i] = convert(v.__class__, canonical)(v)
-        try:
-            add(join(texts) + "\x1e")
-        except TypeError:
-            add(join([v if v.__class__ is str else convert(v.__class__, canonical)(v)
-                      for v in values]) + "\x1e")
-        if len(records) >= 1000:
-            digest.records(records)
-            records.clear()
-    digest.records(records)
+    chunks = []
+    while chunk := list(map(join, islice(rows, 8192))):
+        chunk.append("")
+        chunks.append("\x1e".join(chunk))
+    return chunks
 
 
-def _split(raw: list[list[Any]], group: list[fmt.Table], check: _Checker,
-           ) -> dict[str, list[tuple[int, list[Any]]]]:
-    """The data rows of each table on one sheet (tables after the first follow an empty row),
-    padded to the table's width, each with its Excel row number."""
-    out: dict[str, list[tuple[int, list[Any]]]] = {t.id: [] for t in group}
+@dataclass
+class _Block:
+    """A table's data rows: cell values padded to the table's width, from Excel row ``first``."""
+
+    first: int
+    values: list[list[Any]]
+
+    def numbered(self) -> list[tuple[int, list[Any]]]:
+        return list(zip(count(self.first), self.values))
+
+
+def _split(raw: list[list[Any]], group: list[fmt.Table], check: _Checker) -> dict[str, _Block]:
+    """The data rows of each table on one sheet (tables after the first follow an empty row)."""
+    out: dict[str, _Block] = {t.id: _Block(0, []) for t in group}
     i = 0
     n = len(raw)
     for index, t in enumerate(group):
@@ -342,8 +388,11 @@ def _split(raw: list[list[Any]], group: list[fmt.Table], check: _Checker,
         if any(h for h in header[width:]):
             check.add(t.sheet, i + 1, get_column_letter(width + 1), "表头右侧多出了列")
         i += 1
-        rows = out[t.id]
+        rows = out[t.id] = _Block(i + 1, [])
         last = index == len(group) - 1
+        if last and set(map(len, raw[i:])) <= {width}:  # the usual case: nothing to pad or cut
+            rows.values = raw[i:]
+            return out
         while i < n:
             values = raw[i]
             if not last and not any(v != "" for v in values):
@@ -355,7 +404,7 @@ def _split(raw: list[list[Any]], group: list[fmt.Table], check: _Checker,
                     check.add(t.sheet, i + 1, get_column_letter(width + 1),
                               "数据右侧多出了单元格内容")
                 values = values[:width]
-            rows.append((i + 1, values))
+            rows.values.append(values)
             i += 1
     return out
 
@@ -375,10 +424,19 @@ class _Context:
         self.types = {t.code: t for t in reference.catalogue}
         self.orgs: dict[str, tuple[str, str]] = {}
         """credit code → (name, unit code) from 表2."""
-        self.cert_numbers: dict[str, set[str]] = {}
-        self.cert_rows: list[tuple[str, str, date | None, date | None, int | None,
-                                   date | None]] = []
-        """(type code, status code, issue, expiry, batch year, status date) per 表3 row."""
+        self.certificates: list[Sequence[Any]] = [[] for _ in range(8)]
+        """表3 by column: credit code, number, type code, status code, issue date, expiry date,
+        batch year, status date (a missing date is ``None`` or ``""``)."""
+
+    def add_certificates(self, *columns: Sequence[Any]) -> None:
+        """Add 表3 rows, given column by column in the order of ``certificates``."""
+        for mine, more in zip(self.certificates, columns, strict=True):
+            mine.extend(more)  # type: ignore[attr-defined]
+
+    @cached_property
+    def certificate_keys(self) -> set[tuple[str, str]]:
+        """(credit code, certificate number) of every 表3 row."""
+        return set(zip(self.certificates[0], self.certificates[1], strict=True))
 
     def table(self, t: fmt.Table) -> fmt.Table:
         return t
@@ -555,7 +613,7 @@ def _validate_certificates(ctx: _Context, t: fmt.Table, rows: list[tuple[int, li
     int_cols = [(k, idx[k]) for k in ("surveillance_count", "recert_count", "batch_year")]
     has_unit = "unit" in idx
     orgs, types, today, check = ctx.orgs, ctx.types, ctx.today, ctx.check
-    cert_numbers, cert_rows = ctx.cert_numbers, ctx.cert_rows
+    kept: list[list[Any]] = [[] for _ in range(8)]
     for row, v in rows:
         for i in text_idx:
             if v[i].__class__ is not str:
@@ -638,13 +696,11 @@ def _validate_certificates(ctx: _Context, t: fmt.Table, rows: list[tuple[int, li
                       f"证书编号 {number} 与第{seen[key]}行重复（同一认证机构或同一类别名单下）")
         else:
             seen[key] = row
-        numbers = cert_numbers.get(credit)
-        if numbers is None:
-            cert_numbers[credit] = {number}
-        else:
-            numbers.add(number)
-        cert_rows.append((type_code, status.value if status else "", issue_date,
-                          expiry_date, ints[2], status_date))
+        for column, value in zip(kept, (credit, number, type_code,
+                                        status.value if status else "", issue_date,
+                                        expiry_date, ints[2], status_date), strict=True):
+            column.append(value)
+    ctx.add_certificates(*kept)
 
 
 def _validate_changes(ctx: _Context, t: fmt.Table, rows: list[tuple[int, list[Any]]]) -> None:
@@ -721,7 +777,7 @@ def _validate_cases(ctx: _Context, t: fmt.Table, rows: list[tuple[int, list[Any]
             ctx.check.add(t.sheet, row, _col(t, "credit_code"),
                           f"统一社会信用代码 {credit} 不在表2（获证组织）中")
         number = _text(v[idx["certificate_number"]]).strip()
-        if number and number not in ctx.cert_numbers.get(credit, ()):
+        if number and (credit, number) not in ctx.certificate_keys:
             ctx.check.add(t.sheet, row, _col(t, "certificate_number"),
                           f"证书编号 {number} 不在表3中该组织的证书里")
         data = CaseData(inspected_on=_date(ctx, t, row, v, "inspected_on"),
@@ -763,7 +819,7 @@ def _validate_numbers(ctx: _Context, t: fmt.Table, rows: list[tuple[int, list[An
 
 
 def _cross_check_types(ctx: _Context, tables: Sequence[fmt.Table],
-                       parsed: dict[str, list[tuple[int, list[Any]]]]) -> None:
+                       parsed: dict[str, _Block]) -> None:
     """表1 counts by type must agree with 表3 as of the period's end (勾稽关系)."""
     types_table = next((t for t in tables if t.id == "types"), None)
     certs_present = any(t.id == "certificates" for t in tables)
@@ -776,21 +832,32 @@ def _cross_check_types(ctx: _Context, tables: Sequence[fmt.Table],
     counted: dict[str, Counter[str]] = {}
     new: Counter[str] = Counter()
     start, year = ctx.period.start, as_of.year
-    for type_code, status, issue, expiry, batch_year, status_date in ctx.cert_rows:
-        issued = issue <= as_of if issue is not None else (
-            batch_year is not None and batch_year <= year)
-        if not issued or not status:
+    # Rows are counted by what decides their status on ``as_of`` (expired by then? status
+    # set only later?); each distinct combination is then asked of the domain rule once.
+    decided: Counter[tuple[str, str, bool, bool]] = Counter()
+    _, _, types, statuses, issues, expiries, batch_years, status_dates = ctx.certificates
+    for type_code, status, issue, expiry, batch_year, status_date in zip(
+            types, statuses, issues, expiries, batch_years, status_dates, strict=True):
+        if not status or not (issue <= as_of if issue else (
+                batch_year is not None and batch_year <= year)):
             continue
-        eff = effective_status(status, expiry, as_of, status_date).value
+        decided[type_code, status, bool(expiry) and expiry < as_of,
+                bool(status_date) and status_date > as_of] += 1
+        if issue and start <= issue:
+            new[type_code] += 1
+    before, after = date.fromordinal(as_of.toordinal() - 1), date.fromordinal(
+        as_of.toordinal() + 1)
+    for (type_code, status, expired, later), n in decided.items():
+        eff = effective_status(status, before if expired else None, as_of,
+                               after if later else None).value
         by_status = counted.get(type_code)
         if by_status is None:
             by_status = counted[type_code] = Counter()
-        by_status[eff] += 1
-        if issue is not None and start <= issue:
-            new[type_code] += 1
+        by_status[eff] += n
     keys = (("new", None), ("valid", "01"), ("suspended", "02"), ("revoked", "03"),
             ("cancelled", "04"), ("expired", "05"))
-    for row, v in parsed.get("types", []):
+    types_block = parsed.get("types")
+    for row, v in types_block.numbered() if types_block is not None else []:
         code = by_name.get(_text(v[0]).strip())
         if code is None:
             continue

@@ -107,3 +107,22 @@ def test_certificate_number_fast_path_agrees_with_the_plain_checks(raw: str) -> 
     if number:
         assert has_control == any("控制字符" in m for m in messages)
         assert has_space == any("空格" in m for m in messages)
+
+
+@pytest.mark.parametrize("number", ["00216Q10097R1S", "GF-2025-001", "ABC", "A" * 60,
+                                    "国认证字第123号", "E-1/3207"])
+def test_bulk_numbers_accept_what_the_single_check_accepts_unchanged(number):
+    from greencert_desktop.domain.approval import numbers_all_clean, validate_certificate_number
+
+    assert validate_certificate_number(number) == (number, [])
+    assert numbers_all_clean([number, number])
+
+
+@pytest.mark.parametrize("number", ["", "AB", "A" * 61, " ABC", "AB C", "ABC\n", "ABC\u200b",
+                                    "ＡＢＣ", "A\tB", "AB\nCD"])
+def test_bulk_numbers_refuse_what_the_single_check_changes_or_faults(number):
+    from greencert_desktop.domain.approval import numbers_all_clean, validate_certificate_number
+
+    normalised, issues = validate_certificate_number(number)
+    assert issues or normalised != number
+    assert not numbers_all_clean(["00216Q10097R1S", number])

@@ -245,3 +245,26 @@ def test_the_fast_path_agrees_with_every_rule(raw: str) -> None:
 @given(valid_codes)
 def test_valid_codes_take_the_fast_path_and_pass(code: str) -> None:
     assert check(code).ok and check(code.lower()).ok and check(f" {code}\u3000").ok
+
+
+def test_bulk_check_agrees_with_the_single_check():
+    """``all_valid`` (whole columns in verification) answers exactly as ``check`` does."""
+    import random
+
+    from greencert_desktop.domain.credit_code import ALPHABET, all_valid, check, make_code
+
+    rnd = random.Random(5)
+    accepted = refused = 0
+    for _ in range(20000):
+        code = make_code(rnd.choice(ALPHABET), rnd.choice(ALPHABET), f"{rnd.randrange(10**6):06d}",
+                         "".join(rnd.choice(ALPHABET) for _ in range(8)))
+        if rnd.random() < 0.6:
+            i = rnd.randrange(18)
+            code = code[:i] + rnd.choice(ALPHABET + "IOSVZaz -９") + code[i + 1:]
+        result = check(code)
+        expected = result.ok and result.code == code
+        assert all_valid([code]) is expected, code
+        accepted += expected
+        refused += not expected
+    assert accepted > 5000 and refused > 5000
+    assert all_valid([]) and not all_valid(["91320700MA1MXXXX0", ""])

@@ -170,3 +170,35 @@ def test_phone_rejected(phone: str) -> None:
 def test_every_problem_is_reported() -> None:
     data = OrganisationData(credit_code="", name="", unit_code="", size="巨型", phone="1")
     assert set(fields(data)) == {"credit_code", "name", "unit_code", "size", "phone"}
+
+
+@pytest.mark.parametrize("phones, clean", [
+    (["0518-85821234", "13812345678", "+86(518)85821234", ""], True),
+    (["0518 85821234"], False),          # a space: not sure, the row checks decide
+    (["123456"], False),                 # six digits
+    (["1" * 21], False),
+    (["0518-8582123转801"], False),      # 转 is allowed row by row, but not ASCII
+    (["0518-85821234\n13812345678"], False),
+    (["abc1234567"], False),
+])
+def test_bulk_phones(phones, clean):
+    from greencert_desktop.domain.text import normalize_text
+    from greencert_desktop.domain.validation import _phone_issue, phones_all_valid
+
+    assert phones_all_valid(phones) is clean
+    if clean:
+        assert all(_phone_issue(normalize_text(p)) is None for p in phones)
+
+
+@pytest.mark.parametrize("names, clean", [
+    (["海州区第八人民医院", "达辰（连云港）装备制造有限责任公司"], True),
+    (["A" * 200], True), (["A" * 201], False), ([""], False), (["  "], False),
+    (["名\u200b称"], False), (["名\n称"], False), (["名\u3000称"], False),
+    (["㈱" * 20], True), (["㈱" * 70], False),  # NFKC makes ㈱ three characters
+])
+def test_bulk_clean_text_matches_normalize(names, clean):
+    from greencert_desktop.domain.text import all_clean, normalize_text
+
+    assert all_clean(names, 200) is clean  # False may also mean "not sure"
+    if clean:
+        assert all(0 < len(normalize_text(n)) <= 200 for n in names)

@@ -94,3 +94,66 @@ def test_oversized_file_is_refused(good, monkeypatch):
     monkeypatch.setattr(reader_mod, "MAX_FILE_BYTES", 100)
     with pytest.raises(UnreadableWorkbook, match="文件过大"):
         WorkbookReader(good)
+
+
+def test_load_reads_every_sheet_in_the_order_asked(good):
+    with WorkbookReader(good) as r:
+        names = list(reversed(r.sheet_names))
+        loaded = list(r.load(names))
+        assert [name for name, _ in loaded] == names
+        assert all(rows == r.rows(name) for name, rows in loaded)
+
+
+def _with_far_cell(good, tmp_path, sheet_xml, ref):
+    """A copy of ``good`` with one value at ``ref`` added to the end of a sheet's data."""
+    path = tmp_path / f"far-{ref}.xlsx"
+    with zipfile.ZipFile(good) as src, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            data = src.read(info)
+            if info.filename == sheet_xml:
+                row = ref.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+                cell = (f'<row r="{row}"><c r="{ref}" t="inlineStr"><is><t>x</t></is></c>'
+                        "</row></sheetData>").encode()
+                data = data.replace(b"</sheetData>", cell, 1)
+            dst.writestr(info, data)
+    return path
+
+
+@pytest.mark.parametrize("ref", ["XFD1048576", "AAA3", "BA2", "A500000", "Y12345678"])
+def test_a_cell_far_outside_the_template_is_refused_before_parsing(good, tmp_path, ref):
+    """calamine would allocate the whole grid up to that cell (XFD1048576: ~512 GB) and the
+    process would abort; the reader refuses the sheet first, naming the cell."""
+    path = _with_far_cell(good, tmp_path, "xl/worksheets/sheet4.xml", ref)
+    with WorkbookReader(path) as r:
+        with pytest.raises(UnreadableWorkbook, match=ref):
+            r.rows("表3 认证证书")
+        with pytest.raises(UnreadableWorkbook, match=ref):
+            list(r.load(r.sheet_names))
+        assert r.rows("表2 获证组织")  # the other sheets still read
+
+
+def test_verify_names_the_far_cell(good, tmp_path):
+    from greencert_desktop.reference import load_reference
+    from greencert_desktop.services.verification import verify_file
+
+    path = _with_far_cell(good, tmp_path, "xl/worksheets/sheet4.xml", "XFD1048576")
+    result = verify_file(path, load_reference())
+    assert not result.ok
+    assert any("XFD1048576" in p.message and "表3" in p.message for p in result.problems)
+
+
+def test_cells_within_the_template_are_not_refused(good, tmp_path):
+    path = _with_far_cell(good, tmp_path, "xl/worksheets/sheet4.xml", "AZ20")
+    with WorkbookReader(path) as r:
+        rows = r.rows("表3 认证证书")
+        assert len(rows) == 20 and rows[-1][51] == "x"
+
+
+@pytest.mark.parametrize(("ref", "far"), [
+    ("A1", False), ("Y100001", False), ("AZ499999", False), ("AZ9", False),
+    ("BA1", True), ("ZZ1", True), ("AAA1", True), ("A500000", True), ("A1048576", True),
+    ("B12345678", True),
+])
+def test_the_bounds_of_a_submission_sheet(ref, far):
+    found = reader_mod._FAR_REF.search(f'<c r="{ref}" t="n"><v>1</v></c>'.encode())
+    assert (found is not None) is far

@@ -298,22 +298,19 @@ def _verify(reader: WorkbookReader, reference: ReferenceData, result: Verificati
         result.rows = {t.id: parsed[t.id].values for t in tables}
 
 
-def _float_text(value: float) -> str:
-    return str(int(value)) if value.is_integer() else repr(value)
-
-
-_CANONICAL: dict[type, Callable[[Any], str]] = {
-    str: str, date: date.isoformat, float: _float_text, int: int.__repr__,
-}
-"""The canonical text of the cell types calamine returns (others: ``fmt.canonical``)."""
-
-
-class _Texts(dict[Any, str]):
-    """Cell value → canonical text, converting each distinct value once."""
-
-    def __missing__(self, value: Any) -> str:
-        text = self[value] = _CANONICAL.get(value.__class__, fmt.canonical)(value)
-        return text
+def _column_texts(col: list[Any]) -> list[str]:
+    """The canonical text of each cell of a non-text column. Each distinct value is converted
+    once and equal cells share its text (100,000 dates hold a few thousand; a fresh string
+    per cell costs more than the lookup); a column of distinct whole floats (序号) goes
+    through ``int`` in C."""
+    kinds = set(map(type, col))
+    if bool in kinds:  # True == 1 == 1.0 would share an entry of the table
+        return [fmt.canonical(v) for v in col]
+    distinct = set(col)
+    if kinds == {float} and len(distinct) * 4 > len(col) and all(map(float.is_integer, col)):
+        return list(map(str, map(int, col)))
+    texts = {v: fmt.canonical(v) for v in distinct}
+    return list(map(texts.__getitem__, col))
 
 
 def _hash_cells(digest: fmt.ContentHash, table: fmt.Table, cells: fast.Cells) -> None:
@@ -332,10 +329,7 @@ def _hash_cells(digest: fmt.ContentHash, table: fmt.Table, cells: fast.Cells) ->
     for i, column in enumerate(table.columns):
         if column.is_text:
             continue
-        memo = _Texts()
-        texts[i::width] = list(map(memo.__getitem__, flat[i::width]))
-        if any(v.__class__ is bool for v in memo):  # True == 1 == 1.0 share an entry
-            texts[i::width] = [fmt.canonical(v) for v in flat[i::width]]
+        texts[i::width] = _column_texts(flat[i::width])
     try:
         chunks = _joined_rows(texts, width)
     except TypeError:

@@ -10,7 +10,8 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable
-from itertools import repeat
+from itertools import compress, repeat
+from operator import not_
 
 _WHITESPACE = re.compile(r"\s+")
 # Zero-width space/joiners, word joiner and BOM: invisible, not matched by \s.
@@ -72,7 +73,8 @@ def all_clean(values: Iterable[str], max_length: int) -> bool:
         return True
     if not all(map(str.isprintable, values)) or not all(map(str.strip, values)):
         return False
-    if max(map(len, values)) <= max_length and all(
-            map(unicodedata.is_normalized, repeat("NFKC"), values)):
-        return True
-    return all(0 < len(normalize_text(v)) <= max_length for v in values)
+    stable = list(map(unicodedata.is_normalized, repeat("NFKC"), values))
+    if max(map(len, compress(values, stable)), default=0) > max_length:
+        return False
+    return all(0 < len(normalize_text(v)) <= max_length
+               for v in compress(values, map(not_, stable)))

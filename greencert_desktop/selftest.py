@@ -8,7 +8,8 @@ prints each step with ✓ or ✗ and its time:
 3. create records through the services, check that a wrong one is refused, check the file;
 4. import a small generated ledger (xlsx), then find every row unchanged on a second look;
 5. export the submission workbook and verify it;
-6. render a chart offscreen (matplotlib, Agg, with a Chinese font);
+6. render a chart offscreen (matplotlib, Agg, with a Chinese font) and save it as PNG, SVG
+   and PDF, the formats the chart page offers;
 7. open the main window offscreen, show every page, close it;
 8. portable mode: a ``portable.txt`` beside the executable keeps data beside it.
 
@@ -304,12 +305,17 @@ def step_chart(ctx: Context) -> str:
     reg = ctx.need_register()
     data = chart(reg, "valid_by_type")
     fig = figure(data)
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png")
-    png = buffer.getvalue()
-    require(png.startswith(b"\x89PNG") and len(png) > 1000, "图表未能绘制为 PNG")
+    # every format the chart page saves: each needs its own matplotlib backend in the bundle
+    sizes = []
+    for fmt, magic in (("png", b"\x89PNG"), ("svg", b"<?xml"), ("pdf", b"%PDF")):
+        buffer = io.BytesIO()
+        fig.savefig(buffer, format=fmt)
+        data_bytes = buffer.getvalue()
+        require(data_bytes.startswith(magic) and len(data_bytes) > 1000,
+                f"图表未能保存为 {fmt.upper()}")
+        sizes.append(f"{fmt.upper()} {len(data_bytes) // 1024} KB")
     font = fonts.cjk_font()
-    return f"PNG {len(png) // 1024} KB，中文字体：{font or '未找到（中文将显示为方框）'}"
+    return f"{'、'.join(sizes)}，中文字体：{font or '未找到（中文将显示为方框）'}"
 
 
 def step_window(ctx: Context) -> str:

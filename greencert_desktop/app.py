@@ -1,6 +1,13 @@
 """The desktop program: ``run_gui(home)`` opens the register and shows the main window
 (after the first-run set-up wizard while no unit is configured).
 
+Start-up order, for a fast first paint: when the home folder already has a register, the
+main window is shown first (menus, navigation, the home page's frame, operator and database
+in the status bar) and the register is opened right after that first paint: SQLAlchemy's
+ORM, the models and the services are imported then (``MainWindow.attach`` fills the window,
+the home page computes its figures in the background). On the first run the register is
+opened first, since the set-up wizard needs it.
+
 Qt is imported here and under ``ui/`` only. Heavy libraries (matplotlib, openpyxl,
 python-calamine) are not imported at start-up; the pages that need them load them late.
 """
@@ -27,6 +34,7 @@ from greencert_desktop.home import Home
 
 if TYPE_CHECKING:
     from greencert_desktop.services.register import Register
+    from greencert_desktop.ui.main_window import MainWindow
 
 ORGANISATION_NAME = "Lianyungang Market Supervision"
 ORGANISATION_DOMAIN = "greencert.lyg"
@@ -36,8 +44,14 @@ LOG_BACKUP_COUNT = 5
 WINDOWS_FONT = "Microsoft YaHei"
 STARTUP_PROBE_ENV = "GREENCERT_STARTUP_PROBE"
 """Set (to anything) by ``benchmarks/startup.py``: print :data:`STARTUP_PROBE_MARKER` once the
-main window has been shown and painted, then quit."""
+main window has been shown and painted (and :data:`STARTUP_PROBE_FIGURES_MARKER` once the home
+page's figures have been painted), then quit."""
 STARTUP_PROBE_MARKER = "GREENCERT_STARTUP_PROBE window-painted"
+STARTUP_PROBE_FIGURES_MARKER = "GREENCERT_STARTUP_PROBE home-figures"
+"""Printed after :data:`STARTUP_PROBE_MARKER` when the window opened on the home page, once its
+figures have been painted (they are computed in the background after the first paint); the
+probe quits then rather than at the first marker."""
+STARTUP_PROBE_FIGURES_TIMEOUT_MS = 60_000
 
 log = logging.getLogger("greencert_desktop")
 
@@ -113,27 +127,70 @@ class CrashReporter:
 class _StartupProbe(QObject):
     """Watches the application's events for the first paint of the main window's contents;
     then prints the marker with the seconds since ``run_gui`` began and the process's CPU
-    time, and quits."""
+    time. If the window opened on the home page, it then waits until the home page's figures
+    have been painted too and prints :data:`STARTUP_PROBE_FIGURES_MARKER` the same way. Then
+    it quits."""
 
-    def __init__(self, app: QApplication, window: QWidget, started: float) -> None:
+    def __init__(self, app: QApplication, window: MainWindow, started: float) -> None:
         super().__init__(app)
         self._app, self._window, self._started = app, window, started
-        self._done = False
-        app.installEventFilter(self)
+        self._quitting = False
+        self._timeout = QTimer(self)
+        self._timeout.setSingleShot(True)
+        self._timeout.timeout.connect(self._quit)
+        self._after_paint: Callable[[], None] | None = None
+        self._on_next_paint(self._painted)
+
+    def _on_next_paint(self, then: Callable[[], None]) -> None:
+        self._after_paint = then
+        self._app.installEventFilter(self)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if (not self._done and event.type() == QEvent.Type.Paint
+        if (self._after_paint is not None and event.type() == QEvent.Type.Paint
                 and isinstance(watched, QWidget) and watched.window() is self._window):
-            self._done = True
+            then, self._after_paint = self._after_paint, None
             self._app.removeEventFilter(self)
-            QTimer.singleShot(0, self._report)  # after this frame's remaining paint events
+            QTimer.singleShot(0, then)  # after this frame's remaining paint events
         return False
 
-    def _report(self) -> None:
+    def _print(self, marker: str) -> None:
         # seconds since run_gui began, then the CPU time the process has used since it started
         # (a busy machine stretches the first, hardly the second)
-        print(f"{STARTUP_PROBE_MARKER} {time.perf_counter() - self._started:.3f} "
+        print(f"{marker} {time.perf_counter() - self._started:.3f} "
               f"cpu {time.process_time():.3f}", flush=True)
+
+    def _home_page(self) -> QWidget | None:
+        if self._window.current_page_key() != "home":
+            return None
+        return self._window.page("home")
+
+    def _painted(self) -> None:
+        self._print(STARTUP_PROBE_MARKER)
+        home = self._home_page()
+        if home is None:
+            self._quit()
+        elif getattr(home, "data", None) is not None:  # painted with its figures already
+            self._figures_painted()
+        else:
+            home.loaded.connect(self._figures_loaded)  # type: ignore[attr-defined]
+            self._timeout.start(STARTUP_PROBE_FIGURES_TIMEOUT_MS)
+
+    def _figures_loaded(self) -> None:
+        home = self._home_page()
+        if home is None or getattr(home, "data", None) is None:  # loading them failed
+            self._quit()
+        else:
+            self._on_next_paint(self._figures_painted)
+
+    def _figures_painted(self) -> None:
+        self._print(STARTUP_PROBE_FIGURES_MARKER)
+        self._quit()
+
+    def _quit(self) -> None:
+        if self._quitting:
+            return
+        self._quitting = True
+        self._timeout.stop()
         self._window.close()
         self._app.quit()
 
@@ -185,12 +242,114 @@ def _first_run(app: QApplication, register: Register,
     return wizard
 
 
+def _has_register(home: Home) -> bool:
+    """Whether ``home`` already holds a register (a database file, or a configured database
+    URL): then the main window is shown before it is opened. Otherwise this is the first run
+    (or a broken settings file, which opening reports)."""
+    from greencert_desktop.settings import HomeSettings
+
+    try:
+        if HomeSettings(home.settings_file).get("database_url"):
+            return True
+    except UserError:
+        return False
+    try:
+        return home.db_path.stat().st_size > 0
+    except OSError:
+        return False
+
+
+class _GuiStart:
+    """One run of the program's window: opens the register, shows the main window (or the
+    set-up wizard first) and keeps what it opened, for :func:`run_gui` to close."""
+
+    def __init__(self, app: QApplication, home: Home, started: float) -> None:
+        self.app, self.home, self.started = app, home, started
+        self.register: Register | None = None
+        self.shown: list[QWidget] = []
+        self.exit_code = 0
+
+    def window_first(self) -> None:
+        """Show the window over ``home`` now; open the register after its first paint."""
+        from greencert_desktop.ui.main_window import MainWindow
+
+        window = MainWindow(None, home=self.home)
+        window.first_painted.connect(lambda: self._fill(window))
+        self._show(window)
+
+    def register_first(self) -> bool:
+        """Open the register, then show the main window, or the set-up wizard while no unit
+        is configured. False if the register cannot be opened (the user was told)."""
+        from greencert_desktop.ui.main_window import MainWindow
+
+        register = self._open()
+        if register is None:
+            return False
+        if _configured(register):
+            self._show(MainWindow(register))
+        else:
+            self.shown.append(_first_run(self.app, register,
+                                         lambda: self._show(MainWindow(register))))
+        return True
+
+    def close(self) -> None:
+        if self.register is not None:
+            self.register.close()
+
+    def _fill(self, window: MainWindow) -> None:
+        if not window.isVisible():
+            return  # closed before the register was opened
+        try:
+            register = self._open()
+        except Exception:  # reported like any crash; then the program ends
+            sys.excepthook(*sys.exc_info())
+            register = None
+            self.exit_code = 1
+        if register is None:
+            window.close()
+            self.app.exit(self.exit_code)
+            return
+        if _configured(register):
+            window.attach(register)
+            return
+
+        def set_up() -> None:
+            window.attach(register)
+            window.show()
+            self.app.setQuitOnLastWindowClosed(True)
+
+        self.shown.append(_first_run(self.app, register, set_up))
+        window.hide()
+
+    def _open(self) -> Register | None:
+        from greencert_desktop.services.register import Register
+
+        try:
+            self.register = Register.open(self.home)
+        except UserError as exc:
+            log.error("cannot open the register: %s", exc.message)
+            title = QCoreApplication.translate("App", "GreenCert")
+            QMessageBox.critical(None, title, exc.message)
+            self.exit_code = 1
+            return None
+        return self.register
+
+    def _show(self, window: MainWindow) -> None:
+        self.shown.append(window)
+        if os.environ.get(STARTUP_PROBE_ENV):
+            _StartupProbe(self.app, window, self.started)
+        window.show()
+        self.app.setQuitOnLastWindowClosed(True)
+
+
+def _configured(register: Register) -> bool:
+    return bool(str(register.get("unit_code") or "").strip())
+
+
 def run_gui(home: Home, argv: list[str] | None = None) -> int:
     """Open the register in ``home`` and run the main window; the process exit code."""
-    from greencert_desktop.services.register import Register
     from greencert_desktop.ui.i18n import install_translators, remove_translators
     from greencert_desktop.ui.icons import app_icon
-    from greencert_desktop.ui.main_window import MainWindow
 
     started = time.perf_counter()
     app = create_application(list(sys.argv if argv is None else argv))
@@ -204,36 +363,21 @@ def run_gui(home: Home, argv: list[str] | None = None) -> int:
         translators = install_translators(app, language)
         app.setWindowIcon(app_icon())
         log.info("GreenCert %s starting, home %s", __version__, home.root)
+        start = _GuiStart(app, home, started)
         try:
-            register = Register.open(home)
-        except UserError as exc:
-            log.error("cannot open the register: %s", exc.message)
-            title = QCoreApplication.translate("App", "GreenCert")
-            QMessageBox.critical(None, title, exc.message)
-            return 1
-        try:
-            shown: list[QWidget] = []
-
-            def open_main_window() -> None:
-                window = MainWindow(register)
-                shown.append(window)
-                if os.environ.get(STARTUP_PROBE_ENV):
-                    _StartupProbe(app, window, started)
-                window.show()
-                app.setQuitOnLastWindowClosed(True)
-
-            if str(register.get("unit_code") or "").strip():
-                open_main_window()
-            else:
-                shown.append(_first_run(app, register, open_main_window))
-            return app.exec()
+            if _has_register(home):
+                start.window_first()
+            elif not start.register_first():
+                return 1
+            code = app.exec()
+            return start.exit_code or code
         finally:
             # Leave the application as we found it for whoever runs the next event loop
             # (tests run many in one process): a quit posted by the last window closing
             # after exec() returned would otherwise end every later event loop at once.
             app.setQuitOnLastWindowClosed(quit_on_close)
             QCoreApplication.removePostedEvents(None, QEvent.Type.Quit)
-            register.close()
+            start.close()
     finally:
         remove_translators(app, translators)
         reporter.uninstall()

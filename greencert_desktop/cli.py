@@ -13,8 +13,6 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy.exc import OperationalError
-
 from greencert_desktop import __version__
 from greencert_desktop.domain.errors import UserError, ValidationError
 from greencert_desktop.home import Home, resolve_home
@@ -105,6 +103,17 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
+class _NotRaised(Exception):
+    pass
+
+
+def _sqlalchemy_operational_error() -> type[Exception]:
+    """SQLAlchemy's OperationalError, or a class nothing raises while SQLAlchemy is not loaded
+    (it is imported only once the register opens: after the window's first paint)."""
+    module = sys.modules.get("sqlalchemy.exc")
+    return module.OperationalError if module is not None else _NotRaised  # type: ignore[no-any-return]
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     home = resolve_home(args.home)
@@ -114,7 +123,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except UserError as exc:
         _fail(exc.message if not isinstance(exc, ValidationError) else "；".join(
             i.message for i in exc.issues))
-    except OperationalError as exc:
+    except _sqlalchemy_operational_error() as exc:
         if "locked" in str(exc.orig):
             _fail("数据库正被其他程序占用（已锁定），请关闭其他 GreenCert 窗口后重试")
         _fail(f"数据库操作失败：{exc.orig}")

@@ -7,6 +7,7 @@ register itself and travel with the database (the ``settings`` table).
 
 from __future__ import annotations
 
+import getpass
 import json
 import os
 import tempfile
@@ -75,6 +76,14 @@ def setting(key: str) -> SettingDef:
         return SETTINGS[key]
     except KeyError:
         raise UserError(f"没有名为“{key}”的设置") from None
+
+
+def default_operator() -> str:
+    """Who the audit log names when no operator is configured: the system login."""
+    try:
+        return getpass.getuser()
+    except (OSError, KeyError):
+        return "未知"
 
 
 class HomeSettings:

@@ -131,3 +131,16 @@ def test_console_entry_point_runs_as_a_process(home):
                             encoding="utf-8", timeout=120, check=False)
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["totals"]["certificates"] == 0
+
+
+def test_a_locked_database_is_one_chinese_line(home, capsys, monkeypatch):
+    from sqlalchemy.exc import OperationalError
+
+    from greencert_desktop import cli
+
+    def locked(_home, _args):
+        raise OperationalError("SELECT 1", {}, sqlite3.OperationalError("database is locked"))
+
+    monkeypatch.setitem(cli.COMMANDS, "stats", locked)
+    code, _out, err = run(capsys, "--home", home, "stats")
+    assert code == 1 and err.startswith("错误：") and "锁定" in err

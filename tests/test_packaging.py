@@ -58,7 +58,9 @@ class Analysis(_Recorder):
 
 
 class PYZ(_Recorder):
-    pass
+    @property
+    def name(self) -> str:  # where PyInstaller writes the archive
+        return f"/work/PYZ-{id(self)}.pyz"
 
 
 class EXE(_Recorder):
@@ -109,7 +111,7 @@ def test_the_spec_is_python_and_builds_two_programs_from_one_analysis(spec) -> N
     assert {a.kwargs.get("name") for a in args if isinstance(a, EXE)} == set(names)
     # One analysis: both programs run the same entry point with the same modules.
     analysis = spec.ns["a"]
-    assert all(args[0] is spec.ns["pyz"] and args[1] is analysis.scripts
+    assert all(args[0] is spec.ns["empty_pyz"] and args[1] is analysis.scripts
                for _n, args, _kw in spec.exes)
     assert analysis.args[0] == [str(ROOT / "greencert_desktop" / "__main__.py")]
 
@@ -277,3 +279,16 @@ def test_windows_workflow_builds_self_tests_and_packages() -> None:
     assert "choco install innosetup" in text
     assert "installer\\greencert.iss" in text
     assert "actions/upload-artifact" in text
+
+
+def test_both_programs_share_one_module_archive(spec) -> None:
+    """The Python modules are stored once (_internal/modules.pyz), not in each .exe."""
+    shared = spec.ns["shared_pyz"]
+    assert (spec.ns["SHARED_PYZ"], shared.name, "DATA") in spec.ns["a"].datas
+    for _name, args, _kwargs in spec.exes:
+        assert args[0] is spec.ns["empty_pyz"] and args[0].args == ([],)
+    _, _, analysis = spec.analyses[0]
+    hook = Path(analysis["runtime_hooks"][0])
+    text = hook.read_text(encoding="utf-8")
+    assert "modules.pyz" in text and "pyimod02_importers" in text
+    ast.parse(text)

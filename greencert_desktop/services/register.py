@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import getpass
 import json
 from typing import Any
 
@@ -12,7 +11,7 @@ from greencert_desktop.domain.errors import UserError
 from greencert_desktop.home import Home
 from greencert_desktop.reference import ReferenceData, load_reference
 from greencert_desktop.services import audit
-from greencert_desktop.settings import HomeSettings, setting
+from greencert_desktop.settings import HomeSettings, default_operator, setting
 from greencert_desktop.storage import migrate
 from greencert_desktop.storage.engine import Database, sqlite_path, sqlite_url
 from greencert_desktop.storage.models import Setting
@@ -64,12 +63,7 @@ class Register:
     def operator(self) -> str:
         """Who the audit log names: the configured operator, else the system login."""
         configured = self.settings.get("operator")
-        if configured:
-            return str(configured)
-        try:
-            return getpass.getuser()
-        except (OSError, KeyError):
-            return "未知"
+        return str(configured) if configured else default_operator()
 
     def get(self, key: str) -> Any:
         d = setting(key)

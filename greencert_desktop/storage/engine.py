@@ -10,11 +10,13 @@ import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
-from sqlalchemy.orm import Session, sessionmaker
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 BUSY_TIMEOUT_MS = 10_000
 
@@ -55,6 +57,8 @@ class Database:
     """An engine with a session factory; ``transaction()`` is the unit of every write."""
 
     def __init__(self, url: str) -> None:
+        from sqlalchemy.orm import sessionmaker  # not needed to name the database
+
         self.url = url
         self.engine = make_engine(url)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)

@@ -1,11 +1,18 @@
-"""The main window: navigation on the left, one page per entry, menus and a status bar."""
+"""The main window: navigation on the left, one page per entry, menus and a status bar.
+
+``MainWindow(register)`` shows an open register. At start-up ``app.run_gui`` shows
+``MainWindow(None, home=home)`` first (menus, navigation, the home page's frame, a status bar
+saying the register is being opened), so that the window is up before SQLAlchemy's ORM and
+the models load and the database is opened; :meth:`MainWindow.attach` then fills it. Neither
+this module nor the home page imports them before that.
+"""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import QEvent, QObject, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QFrame,
@@ -20,14 +27,17 @@ from PySide6.QtWidgets import (
 )
 
 from greencert_desktop import __version__
-from greencert_desktop.services.register import Register
-from greencert_desktop.services.stats import record_counts
+from greencert_desktop.domain.errors import UserError
+from greencert_desktop.home import Home
+from greencert_desktop.settings import HomeSettings, default_operator
 from greencert_desktop.ui.actions import Actions
 from greencert_desktop.ui.icons import app_icon
 from greencert_desktop.ui.pages import page_class
 
+if TYPE_CHECKING:
+    from greencert_desktop.services.register import Register
+
 UI_SETTINGS_FILE = "ui.ini"
-PageFactory = Callable[[str, Register, QWidget], QWidget]
 
 # Navigation order; the titles are in MainWindow.page_titles() so that lupdate sees them.
 PAGE_KEYS: tuple[str, ...] = (
@@ -36,10 +46,28 @@ PAGE_KEYS: tuple[str, ...] = (
 )
 
 
+def record_counts(register: Register) -> dict[str, int]:
+    """:func:`greencert_desktop.services.stats.record_counts`, imported when first needed."""
+    from greencert_desktop.services.stats import record_counts as counts
+
+    return counts(register)
+
+
 class MainWindow(QMainWindow):
-    def __init__(self, register: Register, parent: QWidget | None = None) -> None:
+    first_painted = Signal()
+    """Emitted once, after the window's first frame has been painted."""
+
+    def __init__(self, register: Register | None, parent: QWidget | None = None, *,
+                 home: Home | None = None) -> None:
+        """Over ``register``; or, with ``register`` None, over the register in ``home`` that
+        is still being opened, until :meth:`attach` gives it."""
         super().__init__(parent)
-        self.register = register
+        if register is not None:
+            home = register.home
+        elif home is None:
+            raise ValueError("MainWindow needs a register or the home folder it is in")
+        self.register: Register | None = register
+        self.home: Home = home
         self.setObjectName("mainWindow")
         self.setWindowTitle(
             self.tr("Green Certification Information Management and Reporting System"))
@@ -89,6 +117,25 @@ class MainWindow(QMainWindow):
 
         self._default_size()
         self._restore_state()
+        self._painted = False
+        self.navigation.viewport().installEventFilter(self)  # painted in every first frame
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if (not self._painted and event.type() == QEvent.Type.Paint
+                and watched is self.navigation.viewport()):
+            self._painted = True
+            watched.removeEventFilter(self)
+            QTimer.singleShot(0, self, self.first_painted.emit)  # after the rest of this frame
+        return super().eventFilter(watched, event)
+
+    def attach(self, register: Register) -> None:
+        """Fill the window shown over ``home`` with its register, now open."""
+        self.register = register
+        self.refresh_status()
+        home = self._built.get("home")
+        if home is not None and hasattr(home, "set_register"):
+            home.set_register(register)
+        self._show_row(self.pages.currentIndex())  # build the page shown, if still a frame
 
     # ------------------------------------------------------------------ pages
     def page_titles(self) -> dict[str, str]:
@@ -105,8 +152,12 @@ class MainWindow(QMainWindow):
         }
 
     def page(self, key: str) -> QWidget:
-        """The page for ``key``, built the first time it is asked for (keeps start-up fast)."""
+        """The page for ``key``, built the first time it is asked for (keeps start-up fast).
+
+        Before :meth:`attach`, only the home page can be built (it waits for the register)."""
         if key not in self._built:
+            if self.register is None and key != "home":
+                raise RuntimeError(f"the register is not open yet: no page {key!r}")
             holder = self.pages.widget(self._page_index[key])
             cls = page_class(key)
             page = cls(self.register, holder)
@@ -117,7 +168,8 @@ class MainWindow(QMainWindow):
 
     def _show_row(self, row: int) -> None:
         if 0 <= row < len(PAGE_KEYS):
-            self.page(PAGE_KEYS[row])
+            if self.register is not None or PAGE_KEYS[row] == "home":
+                self.page(PAGE_KEYS[row])  # else built by attach()
             self.pages.setCurrentIndex(row)
 
     def show_page(self, key: str) -> None:
@@ -140,6 +192,9 @@ class MainWindow(QMainWindow):
     def refresh_status(self) -> None:
         """Show unit, operator, database and record counts (call after any change)."""
         reg = self.register
+        if reg is None:
+            self._refresh_status_opening()
+            return
         code = str(reg.get("unit_code") or "").strip()
         if code:
             unit = self.tr("Unit: {code} {name}").format(code=code, name=self._unit_name(code))
@@ -148,15 +203,34 @@ class MainWindow(QMainWindow):
         self._status["statusUnit"].setText(unit.strip())
         self._status["statusOperator"].setText(
             self.tr("Operator: {operator}").format(operator=reg.operator))
-        database = _database_display(reg)
-        self._status["statusDatabase"].setText(self.tr("Database: {path}").format(path=database))
-        self._status["statusDatabase"].setToolTip(database)
+        self._show_database(_database_display(str(reg.db.url)))
         counts = record_counts(reg)
         self._status["statusCounts"].setText(self.tr(
             "Organisations {organisations} · Certificates {certificates} · "
             "Subsidies {subsidies} · Cases {cases}").format(**counts))
 
+    def _refresh_status_opening(self) -> None:
+        """Before :meth:`attach`: what the home folder's settings tell, without the database."""
+        self._status["statusUnit"].setText(self.tr("Opening the register…"))
+        self._status["statusCounts"].setText("")
+        try:
+            settings = HomeSettings(self.home.settings_file)
+        except UserError:  # reported when the register opens
+            return
+        operator = str(settings.get("operator") or "") or default_operator()
+        self._status["statusOperator"].setText(
+            self.tr("Operator: {operator}").format(operator=operator))
+        configured = str(settings.get("database_url") or "")
+        # The usual SQLite file in the home folder is named without SQLAlchemy.
+        self._show_database(_database_display(configured) if configured
+                            else str(self.home.db_path))
+
+    def _show_database(self, database: str) -> None:
+        self._status["statusDatabase"].setText(self.tr("Database: {path}").format(path=database))
+        self._status["statusDatabase"].setToolTip(database)
+
     def _unit_name(self, code: str) -> str:
+        assert self.register is not None
         office = str(self.register.get("office_name") or "").strip()
         if office:
             return office
@@ -174,12 +248,12 @@ class MainWindow(QMainWindow):
             self.tr("About GreenCert"),
             self.tr("Green Certification Information Management and Reporting System\n"
                     "Version {version}\n\nData folder: {folder}").format(
-                version=__version__, folder=self.register.home.root),
+                version=__version__, folder=self.home.root),
         )
 
     # ------------------------------------------------------- geometry / state
     def _ui_settings(self) -> QSettings:
-        path = self.register.home.root / UI_SETTINGS_FILE
+        path = self.home.root / UI_SETTINGS_FILE
         return QSettings(str(path), QSettings.Format.IniFormat)
 
     def _default_size(self) -> None:
@@ -215,9 +289,11 @@ class MainWindow(QMainWindow):
         super().closeEvent(event)
 
 
-def _database_display(reg: Register) -> str:
+def _database_display(url: str) -> str:
     """The SQLite file, or the server URL with any password hidden."""
-    path = getattr(reg.db, "path", None)
+    from greencert_desktop.storage.engine import sqlite_path
+
+    path = sqlite_path(url)
     if path is not None:
         return str(path)
-    return re.sub(r"(://[^:/@]*):[^@]*@", r"\1:***@", str(reg.db.url))
+    return re.sub(r"(://[^:/@]*):[^@]*@", r"\1:***@", url)

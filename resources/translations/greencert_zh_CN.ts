@@ -1847,6 +1847,10 @@ The details were written to the log file:
         <translation>操作人员：{operator}</translation>
     </message>
     <message>
+        <source>Opening the register…</source>
+        <translation>正在打开登记簿…</translation>
+    </message>
+    <message>
         <source>Database: {path}</source>
         <translation>数据库：{path}</translation>
     </message>

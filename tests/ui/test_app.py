@@ -96,6 +96,119 @@ def test_run_gui_in_english_when_the_setting_says_so(qapp, tmp_home: Home,
     assert seen["navigation"][0] == "Home"
 
 
+def _when(qapp: QApplication, ready, then, *, tries: int = 1500) -> None:
+    """Call ``then()`` once ``ready()`` is true (checked every 10 ms inside run_gui's event
+    loop); if it never is, close every window and quit so that the test fails, not hangs."""
+    def check(left: int = tries) -> None:
+        if ready():
+            then()
+        elif left:
+            QTimer.singleShot(10, lambda: check(left - 1))
+        else:
+            qapp.closeAllWindows()
+            qapp.quit()
+
+    QTimer.singleShot(0, check)
+
+
+def _visible_main_windows(qapp: QApplication) -> list[MainWindow]:
+    return [w for w in qapp.topLevelWidgets() if isinstance(w, MainWindow) and w.isVisible()]
+
+
+def test_run_gui_shows_the_window_before_it_opens_the_register(
+        qapp, tmp_home: Home, monkeypatch, restore_excepthook) -> None:
+    """With a register in the home folder the window is painted first; the register opens
+    after that, then fills the status bar and the home page's figures."""
+    configure(tmp_home)
+    seen: dict = {}
+    real_open = Register.open
+
+    def open_and_look(home: Home) -> Register:
+        windows = _visible_main_windows(qapp)
+        seen["windows when opening"] = len(windows)
+        if windows:
+            seen["painted"] = windows[0]._painted
+            seen["unit when opening"] = windows[0].status_label("statusUnit").text()
+            seen["database when opening"] = windows[0].status_label("statusDatabase").text()
+        return real_open(home)
+
+    monkeypatch.setattr(Register, "open", staticmethod(open_and_look))
+
+    def loaded() -> bool:
+        windows = _visible_main_windows(qapp)
+        return bool(windows) and getattr(windows[0].page("home"), "data", None) is not None
+
+    def inspect_and_close() -> None:
+        window = _visible_main_windows(qapp)[0]
+        seen["unit"] = window.status_label("statusUnit").text()
+        seen["counts"] = window.status_label("statusCounts").text()
+        window.close()
+        qapp.quit()
+
+    _when(qapp, loaded, inspect_and_close)
+    assert run_gui(tmp_home, ["greencert"]) == 0
+    assert seen["windows when opening"] == 1
+    assert seen["painted"]
+    assert seen["unit when opening"] == "正在打开登记簿…"
+    assert str(tmp_home.db_path) in seen["database when opening"]
+    assert seen["unit"].startswith("本单位：320706")
+    assert seen["counts"] == "获证组织 0 · 证书 0 · 奖补 0 · 案件 0"
+
+
+def test_run_gui_reports_a_register_that_cannot_open_after_the_window_showed(
+        qapp, tmp_home: Home, monkeypatch, shown_boxes, restore_excepthook) -> None:
+    configure(tmp_home)
+
+    def refuse(home):
+        raise UserError("数据库由更新版本创建")
+
+    monkeypatch.setattr(Register, "open", staticmethod(refuse))
+    assert run_gui(tmp_home, ["greencert"]) == 1
+    assert [text for _, text in shown_boxes] == ["数据库由更新版本创建"]
+    assert _visible_main_windows(qapp) == []
+    log = (tmp_home.logs_dir / LOG_FILE_NAME).read_text(encoding="utf-8")
+    assert "数据库由更新版本创建" in log
+
+
+def test_run_gui_reports_a_crash_while_opening_and_ends(
+        qapp, tmp_home: Home, monkeypatch, shown_boxes, restore_excepthook) -> None:
+    configure(tmp_home)
+
+    def crash(home):
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr(Register, "open", staticmethod(crash))
+    assert run_gui(tmp_home, ["greencert"]) == 1
+    assert len(shown_boxes) == 1 and "RuntimeError: disk on fire" in shown_boxes[0][1]
+    assert _visible_main_windows(qapp) == []
+    log = (tmp_home.logs_dir / LOG_FILE_NAME).read_text(encoding="utf-8")
+    assert "Traceback" in log and "disk on fire" in log
+
+
+def test_run_gui_asks_for_the_unit_when_the_register_has_none(
+        qapp, tmp_home: Home, restore_excepthook) -> None:
+    """A register whose first-run set-up was cancelled: the window shows, then gives way to
+    the set-up wizard; cancelling it again ends the program."""
+    from greencert_desktop.ui.wizard import SetupWizard
+
+    Register.open(tmp_home).close()
+    seen: dict = {}
+
+    def wizards() -> list[SetupWizard]:
+        return [w for w in qapp.topLevelWidgets()
+                if isinstance(w, SetupWizard) and w.isVisible()]
+
+    def cancel() -> None:
+        seen["main windows"] = len(_visible_main_windows(qapp))
+        wizards()[0].reject()
+
+    _when(qapp, lambda: bool(wizards()), cancel)
+    assert run_gui(tmp_home, ["greencert"]) == 0
+    assert seen["main windows"] == 0
+    with Register.open(tmp_home) as reg:
+        assert reg.get("unit_code") == ""
+
+
 def test_run_gui_reports_a_register_that_cannot_open(qapp, tmp_home: Home, monkeypatch,
                                                      shown_boxes, restore_excepthook) -> None:
     def refuse(home):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from PySide6.QtCore import QPoint, QSize, Qt
 from PySide6.QtWidgets import QLabel, QListWidget, QMessageBox, QStackedWidget
 
@@ -132,3 +133,45 @@ def test_about_names_version_and_data_folder(main_window: MainWindow, monkeypatc
     assert len(shown) == 1
     assert str(main_window.register.home.root) in shown[0][1]
     assert "0.1" in shown[0][1] or "Version" in shown[0][1]
+
+
+def test_window_before_its_register_is_open_then_attached(qtbot, register: Register,
+                                                          tmp_home: Home) -> None:
+    """At start-up the window shows before the register opens (app.run_gui), then fills."""
+    register.set("unit_code", "320706")
+    window = MainWindow(None, home=tmp_home)
+    qtbot.addWidget(window)
+    painted: list[bool] = []
+    window.first_painted.connect(lambda: painted.append(True))
+    window.show()
+    qtbot.waitExposed(window)
+    qtbot.waitUntil(lambda: painted == [True])
+    assert window.register is None
+    assert window.status_label("statusUnit").text() == "Opening the register…"
+    assert window.status_label("statusOperator").text() == "Operator: 测试员"
+    assert window.status_label("statusDatabase").toolTip() == str(tmp_home.db_path)
+    assert window.status_label("statusCounts").text() == ""
+    home = window.page("home")
+    assert home.isVisibleTo(window) and home.register is None
+    with pytest.raises(RuntimeError):
+        window.page("certificates")
+    window.show_page("certificates")  # clicked before the register opened: built once it is
+    assert window.current_page_key() == "certificates"
+
+    window.attach(register)
+    assert window.register is register
+    assert window.status_label("statusUnit").text().startswith("Unit: 320706")
+    assert window.status_label("statusCounts").text() == (
+        "Organisations 0 · Certificates 0 · Subsidies 0 · Cases 0")
+    certificates = window.page("certificates")
+    assert window.pages.currentWidget().isAncestorOf(certificates)
+    assert home.register is register
+    window.show_page("home")
+    qtbot.waitUntil(lambda: home.data is not None, timeout=15000)
+    home.wait()
+    window.close()
+
+
+def test_a_window_needs_a_register_or_its_home() -> None:
+    with pytest.raises(ValueError):
+        MainWindow(None)

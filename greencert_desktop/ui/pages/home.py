@@ -4,15 +4,19 @@ The figures come from :func:`greencert_desktop.services.dashboard.overview`, com
 background (``ui/jobs.py``) when the page is shown and the register changed since last time
 (:func:`~greencert_desktop.services.dashboard.data_version`), so the window never waits for
 a million-certificate register. Every figure and to-do item opens the matching list.
+
+At start-up the page is built before the register is open (see ``ui/main_window.py``): it
+shows its frame and loads once :meth:`HomePage.set_register` gives the register. The
+services (SQLAlchemy) are imported only then.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QMouseEvent, QShowEvent
 from PySide6.QtWidgets import (
     QFrame,
@@ -30,10 +34,11 @@ from PySide6.QtWidgets import (
 )
 
 from greencert_desktop.domain.indicators import format_number
-from greencert_desktop.services import dashboard
-from greencert_desktop.services.register import Register
 from greencert_desktop.ui.jobs import Job, run_job
 from greencert_desktop.ui.widgets import page_title
+
+if TYPE_CHECKING:
+    from greencert_desktop.services.register import Register
 
 MUTED = "color: #666666;"
 ROLE_TARGET = Qt.ItemDataRole.UserRole
@@ -97,10 +102,10 @@ class Tile(QFrame):
 class HomePage(QWidget):
     loaded = Signal()
 
-    def __init__(self, register: Register, parent: QWidget | None = None,
+    def __init__(self, register: Register | None, parent: QWidget | None = None,
                  today: Callable[[], date] = date.today) -> None:
         super().__init__(parent)
-        self.register = register
+        self.register: Register | None = register
         self._on_show = QTimer(self)
         self._on_show.setSingleShot(True)
         self._on_show.setInterval(0)
@@ -110,11 +115,13 @@ class HomePage(QWidget):
         self.job: Job | None = None
         self._version: tuple[Any, ...] | None = None
         self._pending = False
+        self._reload_when_painted = False
 
         heading = page_title(self.tr("Home"), self)
         self.status_label = QLabel(self.tr("Loading…"), self)
         self.status_label.setObjectName("homeStatus")
         self.status_label.setStyleSheet(MUTED)
+        self.status_label.installEventFilter(self)  # its first paint starts the loading
         self.refresh_button = QPushButton(self.tr("Refresh"), self)
         self.refresh_button.setObjectName("refreshButton")
         self.refresh_button.clicked.connect(lambda: self.reload(force=True))
@@ -188,9 +195,25 @@ class HomePage(QWidget):
     # --------------------------------------------------------------- loading
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
-        self._on_show.start()  # after the window painted; not at all if closed at once
+        # Load once the page has been painted, so that the background work does not compete
+        # with the window's first frame (Python's GIL); not at all if closed at once.
+        self._reload_when_painted = True
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if (self._reload_when_painted and watched is self.status_label
+                and event.type() == QEvent.Type.Paint):
+            self._reload_when_painted = False
+            self._on_show.start()  # the next pass of the event loop: after this frame
+        return super().eventFilter(watched, event)
 
     def _shown(self) -> None:
+        if self.isVisible():
+            self.reload()
+
+    def set_register(self, register: Register) -> None:
+        """The register, once open (the page was built before it); loads if shown."""
+        self.register = register
+        self._version = None
         if self.isVisible():
             self.reload()
 
@@ -200,6 +223,10 @@ class HomePage(QWidget):
             self._pending = True
             return self.job
         reg = self.register
+        if reg is None:  # still being opened: set_register() loads
+            return None
+        from greencert_desktop.services import dashboard
+
         today = self.today()
         version = (*dashboard.data_version(reg), today, reg.unit_code,
                    reg.get("period_type"))

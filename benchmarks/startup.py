@@ -18,7 +18,7 @@ figures is shown under it. One warm-up run is not counted (it also writes the ``
 median of the others is reported.
 
     .venv/bin/python benchmarks/startup.py                 # from source, 7 runs
-    .venv/bin/python benchmarks/startup.py --frozen dist/GreenCert/greencert
+    .venv/bin/python benchmarks/startup.py --frozen dist/GreenCert/greencert-cli
 
 Qt runs on the ``offscreen`` platform unless ``--platform`` names another (``xcb`` under
 Xvfb). The target is at most 1.0 s from source on the CI machine; a busy machine (see the
@@ -114,7 +114,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--home", type=Path,
                    default=Path(tempfile.gettempdir()) / "greencert-startup-home")
     p.add_argument("--frozen", type=Path, metavar="EXE",
-                   help="also measure this frozen executable (e.g. dist/GreenCert/greencert)")
+                   help="also measure this frozen executable (e.g. dist/GreenCert/greencert-cli)")
     p.add_argument("--no-source", action="store_true", help="measure the frozen build only")
     p.add_argument("--platform", default=os.environ.get("BENCH_QT_PLATFORM", "offscreen"))
     args = p.parse_args(argv)

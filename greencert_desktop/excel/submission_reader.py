@@ -37,9 +37,9 @@ MAX_UNCOMPRESSED_BYTES = 4 * 1024 * 1024 * 1024
 MAX_RATIO = 400
 """Largest expansion accepted for a member bigger than 1 MB (inline-string sheets reach ~30)."""
 MAX_ROWS = 499_999
-MAX_COLUMNS = 52
-"""Bounds of a submission sheet (the widest table has 25 columns): column AZ, row 499,999."""
-_FAR_REF = re.compile(rb'r="((?:[A-Z]{3,}|[B-Z][A-Z])[0-9]+|[A-Z]{1,2}(?:[0-9]{7,}|[5-9][0-9]{5}))"')
+MAX_COLUMNS = 26
+"""Bounds of a submission sheet (the widest table has 25 columns): column Z, row 499,999."""
+_FAR_REF = re.compile(rb'r="[A-Z](?:[A-Z]|[5-9][0-9]{5}"|[0-9]{7})')
 """A cell reference beyond :data:`MAX_COLUMNS` or :data:`MAX_ROWS`."""
 
 _NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
@@ -142,12 +142,18 @@ class WorkbookReader:
     def load(self, names: Sequence[str]) -> Iterator[tuple[str, list[list[Any]]]]:
         """``(name, rows)`` for each sheet in ``names``, in that order, read two at a time in
         worker threads (each with its own calamine workbook), the biggest sheet first.
-        Sheets not yet read when the caller stops are not waited for."""
+
+        The biggest sheet's XML is scanned (:meth:`_guard`) before the others start: the scan
+        holds the GIL, and it is the start of the longest path (scan, then parse, then the
+        checks of that sheet). Sheets not yet read when the caller stops are not waited for."""
         order = sorted(names, key=self._size, reverse=True)
         pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="greencert-read")
         futures: dict[str, Future[list[list[Any]]]] = {}
         try:
-            for name in order:
+            if order:
+                self._guard(order[0])
+                futures[order[0]] = pool.submit(self._load_alone, order[0], guarded=True)
+            for name in order[1:]:
                 futures[name] = pool.submit(self._load_alone, name)
             for name in names:
                 yield name, futures[name].result()
@@ -158,7 +164,7 @@ class WorkbookReader:
         member = self._parts.get(name)
         return member.file_size if member is not None else 0
 
-    def _load_alone(self, name: str) -> list[list[Any]]:
+    def _load_alone(self, name: str, *, guarded: bool = False) -> list[list[Any]]:
         try:
             wb = python_calamine.CalamineWorkbook.from_path(str(self.path))
         except python_calamine.CalamineError as exc:
@@ -166,13 +172,15 @@ class WorkbookReader:
         except (OSError, ValueError) as exc:
             raise _refuse(f"文件无法读取：{exc}") from exc
         try:
-            return self._load(name, wb)
+            return self._load(name, wb, guarded=guarded)
         finally:
             with contextlib.suppress(python_calamine.CalamineError):
                 wb.close()
 
-    def _load(self, name: str, wb: python_calamine.CalamineWorkbook) -> list[list[Any]]:
-        self._guard(name)
+    def _load(self, name: str, wb: python_calamine.CalamineWorkbook, *,
+              guarded: bool = False) -> list[list[Any]]:
+        if not guarded:
+            self._guard(name)
         try:
             sheet = wb.get_sheet_by_name(name)
             if sheet.height > MAX_ROWS or sheet.width > MAX_COLUMNS:
@@ -188,7 +196,7 @@ class WorkbookReader:
         return rows
 
     def _guard(self, name: str) -> None:
-        """Refuse the sheet when its XML holds a cell beyond column AZ or row 499,999."""
+        """Refuse the sheet when its XML holds a cell beyond column Z or row 499,999."""
         member = self._parts.get(name)
         if member is None:
             return  # calamine reports a missing part itself
@@ -197,8 +205,9 @@ class WorkbookReader:
                 for data in safety.tagged_chunks(fh, member.file_size + safety.CHUNK):
                     far = _FAR_REF.search(data)
                     if far is not None:
-                        ref = far.group(1).decode("ascii")
-                        raise _refuse(f"工作表“{name}”的 {ref} 单元格远超报送表的范围（最多到 AZ 列、"
+                        end = data.find(b'"', far.start() + 3)
+                        ref = data[far.start() + 3:end].decode("ascii", "replace")
+                        raise _refuse(f"工作表“{name}”的 {ref} 单元格远超报送表的范围（最多到 Z 列、"
                                       f"第 {MAX_ROWS:,} 行），拒绝读取：请删除该单元格后重新导出，"
                                       "或向报送单位索取原始文件")
         except UnreadableWorkbook:

@@ -119,7 +119,7 @@ def _with_far_cell(good, tmp_path, sheet_xml, ref):
     return path
 
 
-@pytest.mark.parametrize("ref", ["XFD1048576", "AAA3", "BA2", "A500000", "Y12345678"])
+@pytest.mark.parametrize("ref", ["XFD1048576", "AAA3", "AA2", "A500000", "Y12345678"])
 def test_a_cell_far_outside_the_template_is_refused_before_parsing(good, tmp_path, ref):
     """calamine would allocate the whole grid up to that cell (XFD1048576: ~512 GB) and the
     process would abort; the reader refuses the sheet first, naming the cell."""
@@ -143,15 +143,15 @@ def test_verify_names_the_far_cell(good, tmp_path):
 
 
 def test_cells_within_the_template_are_not_refused(good, tmp_path):
-    path = _with_far_cell(good, tmp_path, "xl/worksheets/sheet4.xml", "AZ20")
+    path = _with_far_cell(good, tmp_path, "xl/worksheets/sheet4.xml", "Z20")
     with WorkbookReader(path) as r:
         rows = r.rows("表3 认证证书")
-        assert len(rows) == 20 and rows[-1][51] == "x"
+        assert len(rows) == 20 and rows[-1][25] == "x"
 
 
 @pytest.mark.parametrize(("ref", "far"), [
-    ("A1", False), ("Y100001", False), ("AZ499999", False), ("AZ9", False),
-    ("BA1", True), ("ZZ1", True), ("AAA1", True), ("A500000", True), ("A1048576", True),
+    ("A1", False), ("Y100001", False), ("Z499999", False), ("Z9", False),
+    ("AA1", True), ("ZZ1", True), ("AAA1", True), ("A500000", True), ("A1048576", True),
     ("B12345678", True),
 ])
 def test_the_bounds_of_a_submission_sheet(ref, far):

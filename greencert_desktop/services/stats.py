@@ -124,21 +124,26 @@ def _cert_query(unit_code: str | None, *cols: Any) -> Any:
 
 def _totals(s: Session, unit_code: str | None, as_of: date,
             period: Period | None) -> dict[str, int]:
+    """One pass over the certificates (every figure counts only certificates issued by
+    ``as_of``; new ones are issued in the period)."""
     orgs = select(func.count()).select_from(Organisation)
     if unit_code:
         orgs = orgs.where(Organisation.unit_code == unit_code)
-    certified = _cert_query(unit_code, func.count(func.distinct(Certificate.org_id))).where(
-        valid_on(as_of))
+    valid = valid_on(as_of)
+    new = (Certificate.issue_date.between(period.start, as_of) if period is not None
+           else Certificate.id.is_(None))
+    certificates, valid_count, certified, new_count = s.execute(_cert_query(
+        unit_code, func.count(), func.sum(case((valid, 1), else_=0)),
+        func.count(func.distinct(case((valid, Certificate.org_id)))),
+        func.sum(case((new, 1), else_=0))).where(issued_by(as_of))).one()
     totals = {
         "organisations": s.scalar(orgs) or 0,
-        "certified_organisations": s.scalar(certified) or 0,
-        "certificates": s.scalar(_cert_query(unit_code, func.count()).where(
-            issued_by(as_of))) or 0,
-        "valid": s.scalar(_cert_query(unit_code, func.count()).where(valid_on(as_of))) or 0,
+        "certified_organisations": certified or 0,
+        "certificates": certificates or 0,
+        "valid": valid_count or 0,
     }
     if period is not None:
-        totals["new_in_period"] = s.scalar(_cert_query(unit_code, func.count()).where(
-            Certificate.issue_date.between(period.start, as_of))) or 0
+        totals["new_in_period"] = new_count or 0
     return totals
 
 
@@ -194,11 +199,20 @@ def indicator_progress(s: Session, unit_code: str | None, as_of: date) -> list[I
     if unit_code:
         quotas = dict(s.execute(select(IndicatorQuota.indicator_code, IndicatorQuota.target)
                                 .where(IndicatorQuota.unit_code == unit_code)).tuples().all())
+    # valid certificates by indicator in one pass (an indicator counts the types linked to it)
+    valid_by_indicator: dict[str, int] = {}
+    for indicator_code, n in s.execute(
+            _cert_query(unit_code, CertType.indicator_code, func.count())
+            .join(CertType, Certificate.type_code == CertType.code)
+            .where(valid_on(as_of), CertType.indicator_code.is_not(None))
+            .group_by(CertType.indicator_code)).tuples():
+        valid_by_indicator[indicator_code] = n
     result = []
     for ind in s.scalars(select(Indicator).order_by(Indicator.sort, Indicator.code)):
+        count = (valid_by_indicator.get(ind.code, 0) if ind.source == "certificates"
+                 else _indicator_count(s, ind, unit_code, as_of))
         result.append(IndicatorProgress(
-            code=ind.code, name=ind.name, measure=ind.measure,
-            count=_indicator_count(s, ind, unit_code, as_of), target=ind.target,
+            code=ind.code, name=ind.name, measure=ind.measure, count=count, target=ind.target,
             quota=quotas.get(ind.code)))
     return result
 

@@ -182,7 +182,9 @@ def _unit_where(q: Select[Any], unit: UnitChoice) -> Select[Any]:
 
 
 def _stream(s: Session, q: Select[Any]) -> Iterator[Any]:
-    yield from s.execute(q.execution_options(yield_per=5000))
+    """The rows of a select of columns, through the session's connection: Core rows, without
+    the ORM's result processing (which costs more than the query on 100,000 rows)."""
+    yield from s.connection().execution_options(yield_per=5000).execute(q)
 
 
 def _unit_names(s: Session) -> dict[str, str]:

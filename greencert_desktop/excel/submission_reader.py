@@ -111,13 +111,11 @@ class WorkbookReader:
     def __init__(self, path: str | Path) -> None:
         self.path = Path(path)
         _check_zip(self.path)
+        self._wb = _open_calamine(self.path)
         try:
-            self._wb = python_calamine.CalamineWorkbook.from_path(str(self.path))
             meta = self._wb.sheets_metadata
         except python_calamine.CalamineError as exc:
             raise _refuse(f"文件已损坏，无法读取工作簿（{exc}）") from exc
-        except (OSError, ValueError) as exc:
-            raise _refuse(f"文件无法读取：{exc}") from exc
         self.sheets = [SheetInfo(m.name, _visible(m.visible)) for m in meta]
         self._parts = _sheet_parts(self.path)
 
@@ -165,12 +163,7 @@ class WorkbookReader:
         return member.file_size if member is not None else 0
 
     def _load_alone(self, name: str, *, guarded: bool = False) -> list[list[Any]]:
-        try:
-            wb = python_calamine.CalamineWorkbook.from_path(str(self.path))
-        except python_calamine.CalamineError as exc:
-            raise _refuse(f"文件已损坏，无法读取工作簿（{exc}）") from exc
-        except (OSError, ValueError) as exc:
-            raise _refuse(f"文件无法读取：{exc}") from exc
+        wb = _open_calamine(self.path)
         try:
             return self._load(name, wb, guarded=guarded)
         finally:
@@ -216,6 +209,15 @@ class WorkbookReader:
             raise _refuse(f"工作表“{name}”已损坏，无法读取（{exc}）") from exc
         except OSError as exc:
             raise _refuse(f"无法读取文件：{exc.strerror or exc}") from exc
+
+
+def _open_calamine(path: Path) -> python_calamine.CalamineWorkbook:
+    try:
+        return python_calamine.CalamineWorkbook.from_path(str(path))
+    except python_calamine.CalamineError as exc:
+        raise _refuse(f"文件已损坏，无法读取工作簿（{exc}）") from exc
+    except (OSError, ValueError) as exc:
+        raise _refuse(f"文件无法读取：{exc}") from exc
 
 
 def _sheet_parts(path: Path) -> dict[str, zipfile.ZipInfo]:

@@ -53,56 +53,52 @@ class SheetInfo:
     """``visible``, ``hidden`` or ``veryHidden``."""
 
 
-def _refuse(message: str) -> UnreadableWorkbook:
-    return UnreadableWorkbook(message)
-
-
 def _check_zip(path: Path) -> None:
     try:
         size = path.stat().st_size
     except FileNotFoundError:
-        raise _refuse("文件不存在") from None
+        raise safety.refuse("文件不存在") from None
     except OSError as exc:
-        raise _refuse(f"无法读取文件：{exc.strerror or exc}") from exc
+        raise safety.refuse(f"无法读取文件：{exc.strerror or exc}") from exc
     if size == 0:
-        raise _refuse("文件是空的（0 字节）")
+        raise safety.refuse("文件是空的（0 字节）")
     if size > MAX_FILE_BYTES:
-        raise _refuse(f"文件过大（{size // 1024 // 1024} MB），超过上限 {MAX_FILE_BYTES // 1024 // 1024} MB")
+        raise safety.refuse(f"文件过大（{size // 1024 // 1024} MB），超过上限 {MAX_FILE_BYTES // 1024 // 1024} MB")
     try:
         with path.open("rb") as fh:
             magic = fh.read(8)
     except OSError as exc:
-        raise _refuse(f"无法读取文件：{exc.strerror or exc}") from exc
+        raise safety.refuse(f"无法读取文件：{exc.strerror or exc}") from exc
     if magic.startswith(b"\xd0\xcf\x11\xe0"):
-        raise _refuse("这是旧版 Excel（.xls）或加密的文件，不是本系统导出的 .xlsx 报送表")
+        raise safety.refuse("这是旧版 Excel（.xls）或加密的文件，不是本系统导出的 .xlsx 报送表")
     if not magic.startswith(b"PK"):
-        raise _refuse("不是 xlsx 文件（文件内容不是 Excel 2007 及以上版本的格式）")
+        raise safety.refuse("不是 xlsx 文件（文件内容不是 Excel 2007 及以上版本的格式）")
     try:
         with zipfile.ZipFile(path) as zf:
             infos = zf.infolist()
             names = {i.filename for i in infos}
             if "[Content_Types].xml" not in names or "xl/workbook.xml" not in names:
-                raise _refuse("压缩包中缺少 Excel 工作簿的组成部分，不是 xlsx 文件")
+                raise safety.refuse("压缩包中缺少 Excel 工作簿的组成部分，不是 xlsx 文件")
             total = 0
             for info in infos:
                 total += info.file_size
                 if info.file_size > 1024 * 1024 and info.file_size > MAX_RATIO * max(
                         info.compress_size, 1):
-                    raise _refuse(f"文件中的 {info.filename} 压缩比异常，拒绝读取（可能是恶意文件）")
+                    raise safety.refuse(f"文件中的 {info.filename} 压缩比异常，拒绝读取（可能是恶意文件）")
             if total > MAX_UNCOMPRESSED_BYTES:
-                raise _refuse("文件解压后过大，拒绝读取")
+                raise safety.refuse("文件解压后过大，拒绝读取")
             with zf.open("xl/workbook.xml") as fh:
                 SafeET.parse(fh, forbid_dtd=True)
     except UnreadableWorkbook:
         raise
     except zipfile.BadZipFile as exc:
-        raise _refuse(f"文件已损坏，无法作为 xlsx 打开（{exc}）") from exc
+        raise safety.refuse(f"文件已损坏，无法作为 xlsx 打开（{exc}）") from exc
     except DefusedXmlException as exc:
-        raise _refuse(f"工作簿结构含有不允许的 XML 声明，拒绝读取（{type(exc).__name__}）") from exc
+        raise safety.refuse(f"工作簿结构含有不允许的 XML 声明，拒绝读取（{type(exc).__name__}）") from exc
     except SafeET.ParseError as exc:
-        raise _refuse(f"工作簿结构已损坏：{exc}") from exc
+        raise safety.refuse(f"工作簿结构已损坏：{exc}") from exc
     except (OSError, EOFError, RuntimeError, ValueError) as exc:
-        raise _refuse(f"文件已损坏，无法作为 xlsx 打开（{exc}）") from exc
+        raise safety.refuse(f"文件已损坏，无法作为 xlsx 打开（{exc}）") from exc
 
 
 class WorkbookReader:
@@ -115,7 +111,7 @@ class WorkbookReader:
         try:
             meta = self._wb.sheets_metadata
         except python_calamine.CalamineError as exc:
-            raise _refuse(f"文件已损坏，无法读取工作簿（{exc}）") from exc
+            raise safety.refuse(f"文件已损坏，无法读取工作簿（{exc}）") from exc
         self.sheets = [SheetInfo(m.name, _visible(m.visible)) for m in meta]
         self._parts = _sheet_parts(self.path)
 
@@ -177,13 +173,13 @@ class WorkbookReader:
         try:
             sheet = wb.get_sheet_by_name(name)
             if sheet.height > MAX_ROWS or sheet.width > MAX_COLUMNS:
-                raise _refuse(f"工作表“{name}”的范围过大（{sheet.height} 行 × "
+                raise safety.refuse(f"工作表“{name}”的范围过大（{sheet.height} 行 × "
                               f"{sheet.width} 列），拒绝读取")
             rows = sheet.to_python(skip_empty_area=False)
         except python_calamine.CalamineError as exc:
-            raise _refuse(f"工作表“{name}”已损坏，无法读取（{exc}）") from exc
+            raise safety.refuse(f"工作表“{name}”已损坏，无法读取（{exc}）") from exc
         except (OSError, ValueError, OverflowError) as exc:
-            raise _refuse(f"工作表“{name}”无法读取（{exc}）") from exc
+            raise safety.refuse(f"工作表“{name}”无法读取（{exc}）") from exc
         while rows and not any(v != "" for v in rows[-1]):
             rows.pop()
         return rows
@@ -200,24 +196,24 @@ class WorkbookReader:
                     if far is not None:
                         end = data.find(b'"', far.start() + 3)
                         ref = data[far.start() + 3:end].decode("ascii", "replace")
-                        raise _refuse(f"工作表“{name}”的 {ref} 单元格远超报送表的范围（最多到 Z 列、"
+                        raise safety.refuse(f"工作表“{name}”的 {ref} 单元格远超报送表的范围（最多到 Z 列、"
                                       f"第 {MAX_ROWS:,} 行），拒绝读取：请删除该单元格后重新导出，"
                                       "或向报送单位索取原始文件")
         except UnreadableWorkbook:
             raise
         except (zipfile.BadZipFile, EOFError, ValueError, RuntimeError) as exc:
-            raise _refuse(f"工作表“{name}”已损坏，无法读取（{exc}）") from exc
+            raise safety.refuse(f"工作表“{name}”已损坏，无法读取（{exc}）") from exc
         except OSError as exc:
-            raise _refuse(f"无法读取文件：{exc.strerror or exc}") from exc
+            raise safety.refuse(f"无法读取文件：{exc.strerror or exc}") from exc
 
 
 def _open_calamine(path: Path) -> python_calamine.CalamineWorkbook:
     try:
         return python_calamine.CalamineWorkbook.from_path(str(path))
     except python_calamine.CalamineError as exc:
-        raise _refuse(f"文件已损坏，无法读取工作簿（{exc}）") from exc
+        raise safety.refuse(f"文件已损坏，无法读取工作簿（{exc}）") from exc
     except (OSError, ValueError) as exc:
-        raise _refuse(f"文件无法读取：{exc}") from exc
+        raise safety.refuse(f"文件无法读取：{exc}") from exc
 
 
 def _sheet_parts(path: Path) -> dict[str, zipfile.ZipInfo]:
@@ -230,9 +226,9 @@ def _sheet_parts(path: Path) -> dict[str, zipfile.ZipInfo]:
     except UnreadableWorkbook:
         raise
     except (zipfile.BadZipFile, EOFError, ValueError, RuntimeError, KeyError) as exc:
-        raise _refuse(f"文件已损坏，无法作为 xlsx 打开（{exc}）") from exc
+        raise safety.refuse(f"文件已损坏，无法作为 xlsx 打开（{exc}）") from exc
     except OSError as exc:
-        raise _refuse(f"无法读取文件：{exc.strerror or exc}") from exc
+        raise safety.refuse(f"无法读取文件：{exc.strerror or exc}") from exc
 
 
 def _visible(value: Any) -> str:

@@ -6,7 +6,7 @@ import json
 from datetime import date
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, case, func, or_, select
+from sqlalchemy import ColumnElement, and_, case, false, func, or_, select
 from sqlalchemy.orm import Session
 
 from greencert_desktop.domain.errors import UserError
@@ -131,7 +131,7 @@ def _totals(s: Session, unit_code: str | None, as_of: date,
         orgs = orgs.where(Organisation.unit_code == unit_code)
     valid = valid_on(as_of)
     new = (Certificate.issue_date.between(period.start, as_of) if period is not None
-           else Certificate.id.is_(None))
+           else false())
     certificates, valid_count, certified, new_count = s.execute(_cert_query(
         unit_code, func.count(), func.sum(case((valid, 1), else_=0)),
         func.count(func.distinct(case((valid, Certificate.org_id)))),

@@ -432,9 +432,6 @@ class _Context:
         """(credit code, certificate number) of every 表3 row."""
         return set(zip(self.certificates[0], self.certificates[1], strict=True))
 
-    def table(self, t: fmt.Table) -> fmt.Table:
-        return t
-
     def unit_of(self, text: Any) -> str | None:
         value = _as_text(text).strip()
         if value in self.unit_by_name:

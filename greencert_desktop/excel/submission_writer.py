@@ -28,9 +28,17 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.properties import PageSetupProperties
 
 from greencert_desktop.domain.errors import UserError
+from greencert_desktop.excel.sheet_stream import (
+    StreamingSheet,
+    excel_serial,
+    header_row,
+    inline_text,
+    number_text,
+)
 from greencert_desktop.excel.submission_format import (
     AUTHORITY,
     COVER_SHEET,
+    DATE_FORMAT,
     FORM_NUMBER,
     FORMULA_LEAD,
     MEASURE_NOTE,
@@ -108,27 +116,24 @@ def _width(value: Any) -> int:
     return sum(2 if ord(ch) > 0x2E7F else 1 for ch in longest)
 
 
-class _Converter:
-    """Per-column conversion of a Python value into (cell value, canonical text)."""
+class _RowWriter:
+    """One table's rows as ``<row>`` markup, with each cell's canonical text for the hash."""
 
-    def __init__(self, ws: Any, columns: Sequence[Column]) -> None:
-        self.ws = ws
-        self.kinds = [c.kind for c in columns]
-        self.formats = [c.fmt for c in columns]
+    def __init__(self, sheet: StreamingSheet, columns: Sequence[Column]) -> None:
+        date_style = sheet.style(number_format=DATE_FORMAT)
+        self.quote_style = sheet.style(quotePrefix=True)
+        self.columns = [(get_column_letter(i), c.kind,
+                         date_style if c.kind == "date"
+                         else sheet.style(number_format=c.fmt) if c.fmt else "")
+                        for i, c in enumerate(columns, start=1)]
 
-    def text_cell(self, value: str) -> Any:
-        cell = WriteOnlyCell(self.ws, value=value)
-        cell.data_type = "s"
-        cell.quotePrefix = True
-        return cell
-
-    def row(self, values: Sequence[Any]) -> tuple[list[Any], list[str]]:
-        out: list[Any] = []
+    def row(self, row_no: int, values: Sequence[Any]) -> tuple[str, list[str]]:
+        r = str(row_no)
+        parts = [f'<row r="{r}">']
         texts: list[str] = []
-        ws = self.ws
-        for kind, fmt, value in zip(self.kinds, self.formats, values, strict=True):
+        quote_style = self.quote_style
+        for (letter, kind, style), value in zip(self.columns, values, strict=True):
             if value is None or value == "":
-                out.append(None)
                 texts.append("")
             elif kind == "text" or kind == "code":
                 if value.__class__ is not str:
@@ -136,43 +141,32 @@ class _Converter:
                 if not value.isprintable():  # CR and XML-illegal characters are not printable
                     value = clean_text(value)
                 texts.append(value)
-                if value and value[0] in FORMULA_LEAD:
-                    out.append(self.text_cell(value))
-                else:
-                    out.append(value if value else None)
+                if value:
+                    parts.append(inline_text(letter + r, value,
+                                             quote_style if value[0] in FORMULA_LEAD else ""))
             elif kind == "bool":
                 text = YES if value is True else NO if value is False else str(value)
                 texts.append(text)
-                out.append(text)
+                parts.append(inline_text(letter + r, text))
             elif kind == "date":
                 texts.append(value.isoformat())
-                out.append(value)
+                parts.append(f'<c r="{letter}{r}"{style} t="n"><v>{excel_serial(value)}</v></c>')
             elif kind == "percent" or kind == "number":
                 number = float(value)
-                texts.append(str(int(number)) if number.is_integer() else repr(number))
-                if fmt:
-                    cell = WriteOnlyCell(ws, value=int(number) if number.is_integer() else number)
-                    cell.number_format = fmt
-                    out.append(cell)
-                else:
-                    out.append(int(number) if number.is_integer() else number)
+                text = str(int(number)) if number.is_integer() else repr(number)
+                texts.append(text)
+                cell = number_text(int(number) if number.is_integer() else number)
+                parts.append(f'<c r="{letter}{r}"{style} t="n"><v>{cell}</v></c>')
             else:  # seq, int
-                number = int(value)
-                texts.append(str(number))
-                out.append(number)
-        return out, texts
+                text = str(int(value))
+                texts.append(text)
+                parts.append(f'<c r="{letter}{r}" t="n"><v>{text}</v></c>')
+        parts.append("</row>")
+        return "".join(parts), texts
 
 
-def _header_cells(ws: Any, headers: Sequence[str]) -> list[Any]:
-    cells = []
-    for h in headers:
-        c = WriteOnlyCell(ws, value=h)
-        c.font = _BOLD
-        c.fill = _HEADER_FILL
-        c.border = _BOX
-        c.alignment = _CENTER
-        cells.append(c)
-    return cells
+def _header_style(ws: StreamingSheet) -> str:
+    return ws.style(font=_BOLD, fill=_HEADER_FILL, border=_BOX, alignment=_CENTER)
 
 
 def _print_setup(ws: Any, *, title_rows: str | None) -> None:
@@ -189,6 +183,9 @@ def _print_setup(ws: Any, *, title_rows: str | None) -> None:
 def _abandon(wb: Any) -> None:
     """Close the streams of a workbook that will not be saved (and its temporary files)."""
     for ws in wb.worksheets:
+        if isinstance(ws, StreamingSheet):
+            ws.discard()
+            continue
         rows = getattr(ws, "_rows", None)
         writer = getattr(ws, "_writer", None)
         with contextlib.suppress(Exception):
@@ -279,7 +276,7 @@ class SubmissionWriter:
 
     def _data_sheet(self, wb: Any, name: str, parts: list[TableData], digest: ContentHash,
                     counts: dict[str, int]) -> None:
-        ws = wb.create_sheet(name)
+        ws = StreamingSheet.add_to(wb, name)
         # sample rows of every table on the sheet to size the columns before writing
         samples: list[tuple[TableData, list[Sequence[Any]], Iterator[Sequence[Any]]]] = []
         ncols = max(len(p.table.columns) for p in parts)
@@ -298,29 +295,35 @@ class SubmissionWriter:
             ws.column_dimensions[get_column_letter(i)].width = min(w, MAX_WIDTH)
         ws.freeze_panes = "A2"
         _print_setup(ws, title_rows="1:1")
+        header_style = _header_style(ws)
+        ws.begin()
+        write = ws.write
         row_no = 0
         first_last_row = 0
         for index, (part, head, rest) in enumerate(samples):
             table = part.table
             if index:
-                ws.append([])
                 row_no += 1
-            ws.append(_header_cells(ws, table.headers))
+                write(f'<row r="{row_no}"/>')
             row_no += 1
+            write(header_row(row_no, table.headers, header_style))
             digest.table(table.id)
-            conv = _Converter(ws, table.columns)
+            conv = _RowWriter(ws, table.columns)
             n = 0
-            append = ws.append
             hash_row = digest.row_texts
+            chunk: list[str] = []
             for values in chain(head, rest):
-                cells, texts = conv.row(values)
-                append(cells)
+                row_no += 1
+                markup, texts = conv.row(row_no, values)
+                chunk.append(markup)
                 hash_row(texts)
                 n += 1
                 if n % TICK == 0:
+                    write("".join(chunk))
+                    chunk.clear()
                     self._tick(TICK)
+            write("".join(chunk))
             self._tick(n % TICK)
-            row_no += n
             counts[table.id] = n
             if index == 0:
                 first_last_row = row_no

@@ -39,8 +39,14 @@ MAX_RATIO = 400
 MAX_ROWS = 499_999
 MAX_COLUMNS = 26
 """Bounds of a submission sheet (the widest table has 25 columns): column Z, row 499,999."""
-_FAR_REF = re.compile(rb'r="[A-Z](?:[A-Z]|[5-9][0-9]{5}"|[0-9]{7})')
-"""A cell reference beyond :data:`MAX_COLUMNS` or :data:`MAX_ROWS`."""
+_FAR = rb'(?:[A-Za-z](?:[A-Za-z]|[5-9][0-9]{5}|[0-9]{7})|[5-9][0-9]{5}|[0-9]{7})'
+_FAR_REF = re.compile(rb'r="' + _FAR)
+"""A cell reference beyond :data:`MAX_COLUMNS` or :data:`MAX_ROWS`, or a row element's number
+beyond :data:`MAX_ROWS` (calamine places a cell without ``r`` in its row's). calamine reads
+lower-case column letters too."""
+_FAR_REF_SINGLE = re.compile(rb"r='" + _FAR)
+"""The same in single quotes, which no spreadsheet program writes: looked for only when the
+sheet has such an attribute at all (one pattern with both quotes is half as fast again)."""
 
 _NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _STATES = {"visible": "visible", "hidden": "hidden", "veryHidden": "veryHidden"}
@@ -190,21 +196,41 @@ class WorkbookReader:
         if member is None:
             return  # calamine reports a missing part itself
         try:
-            with zipfile.ZipFile(self.path) as zf, zf.open(member) as fh:
-                for data in safety.tagged_chunks(fh, member.file_size + safety.CHUNK):
-                    far = _FAR_REF.search(data)
-                    if far is not None:
-                        end = data.find(b'"', far.start() + 3)
-                        ref = data[far.start() + 3:end].decode("ascii", "replace")
-                        raise safety.refuse(f"工作表“{name}”的 {ref} 单元格远超报送表的范围（最多到 Z 列、"
-                                      f"第 {MAX_ROWS:,} 行），拒绝读取：请删除该单元格后重新导出，"
-                                      "或向报送单位索取原始文件")
+            stream = safety.member_chunks(self.path, member, member.file_size + safety.CHUNK)
+            for data in safety.tagged_chunks(stream, member.file_size + safety.CHUNK):
+                far = _FAR_REF.search(data)
+                if far is None and b"r='" in data:
+                    far = _FAR_REF_SINGLE.search(data)
+                if far is not None:
+                    raise safety.refuse(f"工作表“{name}”的{_far_place(data, far)}远超报送表的范围（最多到 Z 列、"
+                                  f"第 {MAX_ROWS:,} 行），拒绝读取：请删除该单元格后重新导出，"
+                                  "或向报送单位索取原始文件")
         except UnreadableWorkbook:
             raise
         except (zipfile.BadZipFile, EOFError, ValueError, RuntimeError) as exc:
             raise safety.refuse(f"工作表“{name}”已损坏，无法读取（{exc}）") from exc
         except OSError as exc:
             raise safety.refuse(f"无法读取文件：{exc.strerror or exc}") from exc
+
+
+def _far_place(data: bytes, far: re.Match[bytes]) -> str:
+    """Where a far reference points: `` XFD1048576 单元格``, or for a row element the first
+    far cell in it when there is one (``第 1,048,576 行`` otherwise)."""
+
+    def text(match: re.Match[bytes]) -> str:
+        start = match.start() + 3
+        end = data.find(data[start - 1:start], start)
+        return data[start:end if end >= 0 else start + 16].decode("ascii", "replace")
+
+    ref = text(far)
+    if ref.isdigit():
+        pattern = _FAR_REF if data[far.start() + 2] == ord('"') else _FAR_REF_SINGLE
+        cell = pattern.search(data, far.end(), far.end() + 4096)
+        if cell is not None and not text(cell).isdigit():
+            ref = text(cell)
+        else:
+            return f" 第 {int(ref):,} 行"
+    return f" {ref} 单元格"
 
 
 def _open_calamine(path: Path) -> python_calamine.CalamineWorkbook:

@@ -142,15 +142,36 @@ def _col(table: fmt.Table, key: str) -> str:
 
 
 class _Checker:
+    """Collects problems. While :attr:`deferring`, they are held back and :meth:`release`
+    lists them later: rows are checked as each sheet arrives, but their problems follow the
+    file-level ones (a changed hash is found only once every sheet is read)."""
+
     def __init__(self, result: Verification) -> None:
         self.result = result
+        self.deferring = False
+        self._held: list[Problem] = []
+        self._held_over = 0
 
     def add(self, sheet: str, row: int | None, column: str, message: str,
             severity: str = ERROR) -> None:
+        if self.deferring:
+            if len(self._held) >= MAX_PROBLEMS:
+                self._held_over += 1
+            else:
+                self._held.append(Problem(sheet, row, column, message, severity))
+            return
         if len(self.result.problems) >= MAX_PROBLEMS:
             self.result.omitted += 1
             return
         self.result.problems.append(Problem(sheet, row, column, message, severity))
+
+    def release(self) -> None:
+        self.deferring = False
+        held, self._held = self._held, []
+        for p in held:
+            self.add(p.sheet, p.row, p.column, p.message, p.severity)
+        self.result.omitted += self._held_over
+        self._held_over = 0
 
 
 def _as_text(value: Any) -> str:
@@ -248,7 +269,6 @@ def _verify(reader: WorkbookReader, reference: ReferenceData, result: Verificati
     for t in tables:
         by_sheet.setdefault(t.sheet, []).append(t)
     parsed: dict[str, _Block] = {}
-    cells: dict[str, fast.Cells] = {}
     sheets = reader.load([sheet for sheet in by_sheet if sheet in names])
     try:
         for sheet, group in by_sheet.items():
@@ -259,8 +279,8 @@ def _verify(reader: WorkbookReader, reference: ReferenceData, result: Verificati
                 block = parsed[t.id] = blocks[t.id]
                 rows = block.values
                 digest.table(t.id)
-                cells[t.id] = fast.Cells(rows, len(t.columns))
-                _hash_cells(digest, t, cells[t.id])
+                cells = fast.Cells(rows, len(t.columns))
+                _hash_cells(digest, t, cells)
                 result.counts[t.id] = len(rows)
                 stated = meta.get(t.rows_key)
                 if stated is None:
@@ -268,34 +288,41 @@ def _verify(reader: WorkbookReader, reference: ReferenceData, result: Verificati
                 elif stated != str(len(rows)):
                     check.add(t.sheet, None, "", f"{t.title}应有 {stated} 行数据，实有 {len(rows)} 行"
                               "（导出后增删了行）")
-                done += len(rows)
+                if raw is not None:
+                    _validate(ctx, t, block, cells)
+                done += 2 * len(rows)
                 if cancel is not None and cancel():
                     from greencert_desktop.excel.submission_writer import Cancelled
 
                     raise Cancelled()
                 if progress is not None:
-                    progress(done, max(total, done) * 2)
+                    progress(done, max(total * 2, done))
     finally:
         sheets.close()
     if result.content_sha256 and digest.hexdigest() != result.content_sha256:
         check.add("", None, "", "内容校验值不符：数据表在导出后被修改过（改动了单元格、增删了行或"
                   "改了工作表），请向报送单位索取原始文件")
-    # every row against the data-entry rules: a table proved clean column by column is done,
-    # any other is checked row by row, which names each problem
-    for t in tables:
-        if t.sheet not in names:
-            continue
-        validator = _VALIDATORS.get(t.id)
-        proof = fast.FAST_CHECKS.get(t.id)
-        block = parsed[t.id]
-        if validator is not None and (proof is None or not proof(ctx, t, cells.pop(t.id))):
-            validator(ctx, t, block.numbered())
-        done += len(block.values)
-        if progress is not None:
-            progress(done, max(total, done // 2) * 2)
+    check.release()
     _cross_check_types(ctx, tables, parsed)
     if keep_rows:
         result.rows = {t.id: parsed[t.id].values for t in tables}
+
+
+def _validate(ctx: _Context, t: fmt.Table, block: _Block, cells: fast.Cells) -> None:
+    """Every row of a table against the data-entry rules, as soon as its sheet is read (the
+    next sheet is parsed meanwhile): a table proved clean column by column is done, any
+    other is checked row by row, which names each problem. Problems are held back until
+    the file-level checks are done (see :class:`_Checker`)."""
+    validator = _VALIDATORS.get(t.id)
+    if validator is None:
+        return
+    proof = fast.FAST_CHECKS.get(t.id)
+    ctx.check.deferring = True
+    try:
+        if proof is None or not proof(ctx, t, cells):
+            validator(ctx, t, block.numbered())
+    finally:
+        ctx.check.deferring = False
 
 
 def _column_texts(col: list[Any]) -> list[str]:
@@ -309,7 +336,13 @@ def _column_texts(col: list[Any]) -> list[str]:
     distinct = set(col)
     if kinds == {float} and len(distinct) * 4 > len(col) and all(map(float.is_integer, col)):
         return list(map(str, map(int, col)))
-    texts = {v: fmt.canonical(v) for v in distinct}
+    if kinds <= {date, str}:  # a date column: what fmt.canonical gives, without its type tests
+        texts = {v: v if v.__class__ is str else v.isoformat() for v in distinct}
+    elif kinds <= {float, str}:
+        texts = {v: v if v.__class__ is str else str(int(v)) if v.is_integer() else repr(v)
+                 for v in distinct}
+    else:
+        texts = {v: fmt.canonical(v) for v in distinct}
     return list(map(texts.__getitem__, col))
 
 

@@ -157,3 +157,45 @@ def test_cells_within_the_template_are_not_refused(good, tmp_path):
 def test_the_bounds_of_a_submission_sheet(ref, far):
     found = reader_mod._FAR_REF.search(f'<c r="{ref}" t="n"><v>1</v></c>'.encode())
     assert (found is not None) is far
+
+
+@pytest.mark.parametrize(("markup", "named"), [
+    ('<row r="20"><c r="xfd20" t="inlineStr"><is><t>x</t></is></c></row>', "xfd20 单元格"),
+    ("<row r='21'><c r='AB21' t='n'><v>1</v></c></row>", "AB21 单元格"),
+    ('<row r="600000"><c t="n"><v>1</v></c></row>', "第 600,000 行"),
+    ('<row r="1048576"><c r="C1048576" t="n"><v>1</v></c></row>', "C1048576 单元格"),
+])
+def test_far_references_calamine_also_reads_are_refused(good, tmp_path, markup, named):
+    """Lower-case column letters, single quotes, and a cell without ``r`` in a far row: calamine
+    places each of them where the reference says, so each is refused like XFD1048576."""
+    path = tmp_path / "far.xlsx"
+    with zipfile.ZipFile(good) as src, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            data = src.read(info)
+            if info.filename == "xl/worksheets/sheet4.xml":
+                data = data.replace(b"</sheetData>", markup.encode() + b"</sheetData>", 1)
+            dst.writestr(info, data)
+    with WorkbookReader(path) as r, pytest.raises(UnreadableWorkbook) as caught:
+        r.rows("表3 认证证书")
+    assert "表3 认证证书" in caught.value.message and named in caught.value.message
+
+
+def test_a_stored_sheet_and_a_damaged_one(good, tmp_path):
+    """The guard inflates sheets itself: an uncompressed (stored) sheet reads as usual; a sheet
+    whose compressed bytes are damaged is refused with the sheet named, not a traceback."""
+    stored, broken = tmp_path / "stored.xlsx", tmp_path / "broken.xlsx"
+    with zipfile.ZipFile(good) as src, zipfile.ZipFile(stored, "w", zipfile.ZIP_STORED) as dst:
+        for info in src.infolist():
+            dst.writestr(info.filename, src.read(info))
+    with WorkbookReader(stored) as r, WorkbookReader(good) as g:
+        assert r.rows("表3 认证证书") == g.rows("表3 认证证书")
+    raw = bytearray(good.read_bytes())
+    with zipfile.ZipFile(good) as src:
+        info = src.getinfo("xl/worksheets/sheet4.xml")
+    start = info.header_offset + 30 + len(info.filename.encode()) + len(info.extra)
+    for i in range(start + 10, start + info.compress_size - 10, 7):
+        raw[i] ^= 0x5A
+    broken.write_bytes(bytes(raw))
+    with WorkbookReader(broken) as r, pytest.raises(UnreadableWorkbook) as caught:
+        r.rows("表3 认证证书")
+    assert "表3 认证证书" in caught.value.message or "sheet4.xml" in caught.value.message

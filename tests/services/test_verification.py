@@ -297,3 +297,27 @@ def test_an_expired_certificate_shown_as_valid_is_caught(copy, reference):
     result = verify_file(copy, reference)
     assert any(p.row == 2 and p.column.startswith(status) and "应为“过期失效”" in p.message
                for p in result.problems), messages(result)
+
+
+def test_the_changed_hash_comes_before_the_row_problems_even_past_the_cap(copy, reference):
+    """Rows are checked as each sheet arrives, but a file edited after export says so first
+    (the summary shows the first problem), also when the rows give more problems than are
+    listed."""
+    from greencert_desktop.services import verification
+
+    def change(wb):
+        ws = wb[fmt.SHEET_3]
+        for row in range(2, ws.max_row + 1):
+            ws.cell(row, 3).value = "91320700MA1XXXXX0Z"  # every row: a wrong credit code
+
+    edit(copy, change)
+    cap = verification.MAX_PROBLEMS
+    verification.MAX_PROBLEMS = 20
+    try:
+        result = verify_file(copy, reference)
+    finally:
+        verification.MAX_PROBLEMS = cap
+    assert "内容校验值不符" in result.problems[0].message
+    assert len(result.problems) == 20 and result.omitted > 0
+    assert all(p.sheet == fmt.SHEET_3 for p in result.problems[1:])
+    assert "内容校验值不符" in result.summary()

@@ -14,10 +14,12 @@ scans and parses two sheets at a time in worker threads, the biggest first.
 from __future__ import annotations
 
 import contextlib
+import io
+import os
 import re
 import zipfile
-from collections.abc import Iterator, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -26,7 +28,7 @@ import python_calamine
 from defusedxml import DefusedXmlException
 from defusedxml import ElementTree as SafeET
 
-from greencert_desktop.excel import safety
+from greencert_desktop.excel import safety, sheet_halves
 from greencert_desktop.excel.errors import UnreadableWorkbook
 
 __all__ = ["MAX_COLUMNS", "MAX_ROWS", "SheetInfo", "UnreadableWorkbook", "WorkbookReader",
@@ -43,10 +45,14 @@ _FAR = rb'(?:[A-Za-z](?:[A-Za-z]|[5-9][0-9]{5}|[0-9]{7})|[5-9][0-9]{5}|[0-9]{7})
 _FAR_REF = re.compile(rb'r="' + _FAR)
 """A cell reference beyond :data:`MAX_COLUMNS` or :data:`MAX_ROWS`, or a row element's number
 beyond :data:`MAX_ROWS` (calamine places a cell without ``r`` in its row's). calamine reads
-lower-case column letters too."""
+lower-case column letters too. A match not after white space (``xmlns:r="http…"``, which
+every re-saved workbook declares) is not a reference: see :func:`far_reference`."""
 _FAR_REF_SINGLE = re.compile(rb"r='" + _FAR)
 """The same in single quotes, which no spreadsheet program writes: looked for only when the
 sheet has such an attribute at all (one pattern with both quotes is half as fast again)."""
+
+SPLIT_MIN_BYTES = 2 * 1024 * 1024
+"""The biggest sheet is parsed as two halves at once when its XML is at least this big."""
 
 _NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _STATES = {"visible": "visible", "hidden": "hidden", "veryHidden": "veryHidden"}
@@ -140,25 +146,78 @@ class WorkbookReader:
         return self._load(name, self._wb)
 
     def load(self, names: Sequence[str]) -> Iterator[tuple[str, list[list[Any]]]]:
-        """``(name, rows)`` for each sheet in ``names``, in that order, read two at a time in
-        worker threads (each with its own calamine workbook), the biggest sheet first.
+        """``(name, rows)`` for each sheet in ``names``, in that order, read in worker threads
+        (each with its own calamine workbook), the biggest sheet first.
 
-        The biggest sheet's XML is scanned (:meth:`_guard`) before the others start: the scan
-        holds the GIL, and it is the start of the longest path (scan, then parse, then the
-        checks of that sheet). Sheets not yet read when the caller stops are not waited for."""
+        The others start first, then the biggest sheet's XML is scanned (:meth:`_guard`) in
+        this thread: that scan is the start of the longest path (scan, parse, then the checks
+        of that sheet). When it is big, it is parsed as two halves at once
+        (:mod:`sheet_halves`). Sheets not yet read when the caller stops are not waited for."""
         order = sorted(names, key=self._size, reverse=True)
-        pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="greencert-read")
-        futures: dict[str, Future[list[list[Any]]]] = {}
+        pool = ThreadPoolExecutor(max_workers=3, thread_name_prefix="greencert-read")
+        results: dict[str, Callable[[], list[list[Any]]]] = {}
         try:
-            if order:
-                self._guard(order[0])
-                futures[order[0]] = pool.submit(self._load_alone, order[0], guarded=True)
             for name in order[1:]:
-                futures[name] = pool.submit(self._load_alone, name)
+                results[name] = pool.submit(self._load_alone, name).result
+            if order:
+                results[order[0]] = self._start_biggest(pool, order[0])
             for name in names:
-                yield name, futures[name].result()
+                yield name, results[name]()
         finally:
             pool.shutdown(wait=False, cancel_futures=True)
+
+    def _start_biggest(self, pool: ThreadPoolExecutor, name: str
+                       ) -> Callable[[], list[list[Any]]]:
+        member = self._parts.get(name)
+        if member is None or member.file_size < SPLIT_MIN_BYTES or (os.cpu_count() or 1) < 2:
+            self._guard(name)
+            return pool.submit(self._load_alone, name, guarded=True).result
+        data = self._scanned(name, member)
+        cut = sheet_halves.halves(data)
+        if cut is None:
+            return pool.submit(self._load_alone, name, guarded=True).result
+        others = {m.filename for m in self._parts.values()} - {member.filename}
+        first = pool.submit(self._load_part, name,
+                            sheet_halves.package(self.path, member.filename, others, cut[0]),
+                            skip_empty=False)
+        second = pool.submit(self._load_part, name,
+                             sheet_halves.package(self.path, member.filename, others, cut[1]),
+                             skip_empty=True)
+        del cut, data
+
+        def whole() -> list[list[Any]]:
+            try:
+                rows = sheet_halves.join(first.result(), second.result())
+            except UnreadableWorkbook:
+                rows = None  # a cut the parser did not take: the whole sheet decides
+            if rows is None:
+                return self._load_alone(name, guarded=True)
+            while rows and not any(v != "" for v in rows[-1]):
+                rows.pop()
+            return rows
+
+        return whole
+
+    def _load_part(self, name: str, package: io.BytesIO, *, skip_empty: bool
+                   ) -> sheet_halves.Part:
+        try:
+            wb = python_calamine.CalamineWorkbook.from_filelike(package)
+        except (python_calamine.CalamineError, OSError, ValueError) as exc:
+            raise safety.refuse(f"工作表“{name}”已损坏，无法读取（{exc}）") from exc
+        finally:
+            package.close()
+        try:
+            sheet = wb.get_sheet_by_name(name)
+            if sheet.height > MAX_ROWS or sheet.width > MAX_COLUMNS:
+                raise safety.refuse(f"工作表“{name}”的范围过大，拒绝读取")
+            return sheet.start, sheet.to_python(skip_empty_area=skip_empty)
+        except python_calamine.CalamineError as exc:
+            raise safety.refuse(f"工作表“{name}”已损坏，无法读取（{exc}）") from exc
+        except (OSError, ValueError, OverflowError) as exc:
+            raise safety.refuse(f"工作表“{name}”无法读取（{exc}）") from exc
+        finally:
+            with contextlib.suppress(python_calamine.CalamineError):
+                wb.close()
 
     def _size(self, name: str) -> int:
         member = self._parts.get(name)
@@ -195,16 +254,24 @@ class WorkbookReader:
         member = self._parts.get(name)
         if member is None:
             return  # calamine reports a missing part itself
+        limit = member.file_size + safety.CHUNK
+        with self._reading(name):
+            for data in safety.tagged_chunks(safety.member_chunks(self.path, member, limit),
+                                             limit):
+                _refuse_far(name, data)
+
+    def _scanned(self, name: str, member: zipfile.ZipInfo) -> bytes:
+        """The sheet's whole XML, after the same scan as :meth:`_guard`."""
+        with self._reading(name):
+            data = b"".join(safety.member_chunks(self.path, member,
+                                                 member.file_size + safety.CHUNK))
+        _refuse_far(name, data)
+        return data
+
+    @contextlib.contextmanager
+    def _reading(self, name: str) -> Iterator[None]:
         try:
-            stream = safety.member_chunks(self.path, member, member.file_size + safety.CHUNK)
-            for data in safety.tagged_chunks(stream, member.file_size + safety.CHUNK):
-                far = _FAR_REF.search(data)
-                if far is None and b"r='" in data:
-                    far = _FAR_REF_SINGLE.search(data)
-                if far is not None:
-                    raise safety.refuse(f"工作表“{name}”的{_far_place(data, far)}远超报送表的范围（最多到 Z 列、"
-                                  f"第 {MAX_ROWS:,} 行），拒绝读取：请删除该单元格后重新导出，"
-                                  "或向报送单位索取原始文件")
+            yield
         except UnreadableWorkbook:
             raise
         except (zipfile.BadZipFile, EOFError, ValueError, RuntimeError) as exc:
@@ -213,24 +280,44 @@ class WorkbookReader:
             raise safety.refuse(f"无法读取文件：{exc.strerror or exc}") from exc
 
 
+_SPACE = frozenset(b" \t\r\n")
+
+
+def far_reference(data: bytes) -> re.Match[bytes] | None:
+    """The first far reference in a piece of sheet XML (see :data:`_FAR_REF`)."""
+    patterns = (_FAR_REF, _FAR_REF_SINGLE) if b"r='" in data else (_FAR_REF,)
+    for pattern in patterns:
+        for match in pattern.finditer(data):
+            if match.start() > 0 and data[match.start() - 1] in _SPACE:
+                return match
+    return None
+
+
+def _refuse_far(name: str, data: bytes) -> None:
+    far = far_reference(data)
+    if far is not None:
+        raise safety.refuse(f"工作表“{name}”的{_far_place(data, far)}远超报送表的范围（最多到 Z 列、"
+                            f"第 {MAX_ROWS:,} 行），拒绝读取：请删除该单元格后重新导出，"
+                            "或向报送单位索取原始文件")
+
+
+def _reference(data: bytes, match: re.Match[bytes]) -> str:
+    start = match.start() + 3
+    end = data.find(data[start - 1:start], start)
+    return data[start:end if end >= 0 else start + 16].decode("ascii", "replace")
+
+
 def _far_place(data: bytes, far: re.Match[bytes]) -> str:
     """Where a far reference points: `` XFD1048576 单元格``, or for a row element the first
     far cell in it when there is one (``第 1,048,576 行`` otherwise)."""
-
-    def text(match: re.Match[bytes]) -> str:
-        start = match.start() + 3
-        end = data.find(data[start - 1:start], start)
-        return data[start:end if end >= 0 else start + 16].decode("ascii", "replace")
-
-    ref = text(far)
-    if ref.isdigit():
-        pattern = _FAR_REF if data[far.start() + 2] == ord('"') else _FAR_REF_SINGLE
-        cell = pattern.search(data, far.end(), far.end() + 4096)
-        if cell is not None and not text(cell).isdigit():
-            ref = text(cell)
-        else:
-            return f" 第 {int(ref):,} 行"
-    return f" {ref} 单元格"
+    ref = _reference(data, far)
+    if not ref.isdigit():
+        return f" {ref} 单元格"
+    after = data[far.end():far.end() + 4096]
+    cell = far_reference(after)
+    if cell is not None and not (cell_ref := _reference(after, cell)).isdigit():
+        return f" {cell_ref} 单元格"
+    return f" 第 {int(ref):,} 行"
 
 
 def _open_calamine(path: Path) -> python_calamine.CalamineWorkbook:

@@ -155,8 +155,10 @@ def test_cells_within_the_template_are_not_refused(good, tmp_path):
     ("B12345678", True),
 ])
 def test_the_bounds_of_a_submission_sheet(ref, far):
-    found = reader_mod._FAR_REF.search(f'<c r="{ref}" t="n"><v>1</v></c>'.encode())
+    found = reader_mod.far_reference(f'<c r="{ref}" t="n"><v>1</v></c>'.encode())
     assert (found is not None) is far
+    single = reader_mod.far_reference(f"<c r='{ref.lower()}' t='n'><v>1</v></c>".encode())
+    assert (single is not None) is far
 
 
 @pytest.mark.parametrize(("markup", "named"), [
@@ -199,3 +201,15 @@ def test_a_stored_sheet_and_a_damaged_one(good, tmp_path):
     with WorkbookReader(broken) as r, pytest.raises(UnreadableWorkbook) as caught:
         r.rows("表3 认证证书")
     assert "表3 认证证书" in caught.value.message or "sheet4.xml" in caught.value.message
+
+
+@pytest.mark.parametrize("markup", [
+    b'<worksheet xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">',
+    b"<worksheet xmlns:r='http://schemas.openxmlformats.org/officeDocument/2006/relationships'>",
+    b'<c r="Y100001" t="n"><v>1</v></c>', b'<row r="499999" spans="1:25">',
+    b'<c r="z9" t="n">', b'<drawing r:id="rId1"/>',
+])
+def test_what_is_not_a_far_reference(markup):
+    """The namespace every re-saved workbook declares (``xmlns:r="http…"``) looks like a
+    reference to a column HT; it is not one."""
+    assert reader_mod.far_reference(markup) is None

@@ -20,14 +20,18 @@ compared (minimums shown too) and the load average is printed: run it on a quiet
 openpyxl writes through lxml when it is installed (a runtime dependency); the script says
 which serialiser it used.
 
-Verification reads two sheets at a time in worker threads (python-calamine releases the GIL
-while it parses a sheet; 表3 is ~80 % of the parse and starts first), so on a machine with
-two or more cores its wall time is partly hidden behind the parse, and the bare read, which
-reads sheet after sheet in one thread, is not. The CPU time of every measurement (this
-process, all threads) is printed too, with its own ratios: for verification it shows what the
-checks cost on top of reading whatever the number of cores; for both it is less disturbed
-than wall time by other programs (this 2-CPU container also changes speed by up to 2× from
-one second to the next, so use ``--repeat 5`` or more and compare medians).
+Export writes the data sheets' rows as text with the markup openpyxl would write
+(``excel/sheet_stream.py``), so it costs well under one bare openpyxl loop.
+
+Verification reads sheets in worker threads (python-calamine releases the GIL while it
+parses), and parses the biggest sheet (表3, ~80 % of the parse) as two halves at once, so on
+a machine with two or more cores part of its work is hidden behind the parse, and the bare
+read, which reads sheet after sheet in one thread, is not. The CPU time of every measurement
+(this process, all threads) is printed too, with its own ratios: for verification it shows
+what the checks and the far-cell scan cost on top of reading, whatever the number of cores;
+for both it is less disturbed than wall time by other programs (this 2-CPU container also
+changes speed by up to 2× from one second to the next, so use ``--repeat 5`` or more and
+compare medians).
 """
 
 from __future__ import annotations

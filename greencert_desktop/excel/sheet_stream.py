@@ -16,6 +16,7 @@ days with a date style; empty values have no cell.
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import os
 import tempfile
@@ -31,6 +32,18 @@ from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from openpyxl.worksheet._writer import WorksheetWriter
 
 _MARK = "GREENCERT-ROWS-9f1c"
+_LIVE: dict[str, StreamingSheet] = {}
+"""Sheets whose temporary file is not yet saved into a workbook or discarded."""
+
+
+@atexit.register
+def _remove_leftovers() -> None:
+    """A program stopped in the middle of an export leaves no temporary sheet behind (as
+    openpyxl does for its own); the file is closed first (Windows cannot remove an open
+    file)."""
+    for sheet in list(_LIVE.values()):
+        sheet.discard()
+    _LIVE.clear()
 _EPOCH_ORDINAL = date(1899, 12, 30).toordinal()
 _ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
 
@@ -60,6 +73,7 @@ class _Written:
         self._rels = rels
 
     def cleanup(self) -> None:
+        _LIVE.pop(self.out, None)
         with contextlib.suppress(OSError):
             os.remove(self.out)
 
@@ -115,6 +129,7 @@ class StreamingSheet(WriteOnlyWorksheet):
         self._skeleton()
         self._head = self._skeleton()[0]
         fd, self._out = tempfile.mkstemp(prefix="greencert-sheet.", suffix=".xml")
+        _LIVE[self._out] = self
         self._file = open(fd, "w", encoding="utf-8", newline="")  # noqa: SIM115
         self._file.write(self._head)
         self._file.write("<sheetData>")
@@ -124,7 +139,7 @@ class StreamingSheet(WriteOnlyWorksheet):
             self.begin()
         self._file.write(markup)
 
-    def append(self, row: Any) -> None:  # pragma: no cover - guard
+    def append(self, row: Any) -> None:
         raise TypeError("StreamingSheet takes row markup through write()")
 
     def close(self) -> None:
@@ -151,6 +166,7 @@ class StreamingSheet(WriteOnlyWorksheet):
                 self._file.close()
             self._file = None
         if self._out is not None:
+            _LIVE.pop(self._out, None)
             with contextlib.suppress(OSError):
                 os.remove(self._out)
         self._done = True

@@ -8,7 +8,8 @@ makes calamine allocate the whole grid, ~512 GB, and the process aborts). Every 
 an :class:`UnreadableWorkbook` with a Chinese reason, never a traceback.
 
 python-calamine releases the GIL while it parses a sheet, so :meth:`WorkbookReader.load`
-scans and parses two sheets at a time in worker threads, the biggest first.
+parses sheets in worker threads, and the biggest one as two halves at once
+(:mod:`~greencert_desktop.excel.sheet_halves`).
 """
 
 from __future__ import annotations
@@ -147,11 +148,11 @@ class WorkbookReader:
 
     def load(self, names: Sequence[str]) -> Iterator[tuple[str, list[list[Any]]]]:
         """``(name, rows)`` for each sheet in ``names``, in that order, read in worker threads
-        (each with its own calamine workbook), the biggest sheet first.
+        (each with its own calamine workbook).
 
-        The others start first, then the biggest sheet's XML is scanned (:meth:`_guard`) in
-        this thread: that scan is the start of the longest path (scan, parse, then the checks
-        of that sheet). When it is big, it is parsed as two halves at once
+        The smaller sheets are started first; meanwhile this thread scans the biggest sheet's
+        XML (:meth:`_guard`), the start of the longest path (scan, parse, then the checks of
+        that sheet), and when it is big has it parsed as two halves at once
         (:mod:`sheet_halves`). Sheets not yet read when the caller stops are not waited for."""
         order = sorted(names, key=self._size, reverse=True)
         pool = ThreadPoolExecutor(max_workers=3, thread_name_prefix="greencert-read")

@@ -170,3 +170,16 @@ def test_a_cancelled_write_leaves_no_temporary_sheet(tmp_path, monkeypatch):
     assert list(temp.iterdir()) == [] and list(out.iterdir()) == []
     write(out / "y.xlsx", orgs=orgs)
     assert list(temp.iterdir()) == [] and [p.name for p in out.iterdir()] == ["y.xlsx"]
+
+
+def test_a_program_stopped_mid_export_leaves_no_temporary_sheet(tmp_path, monkeypatch):
+    from greencert_desktop.excel import sheet_stream
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    wb = Workbook(write_only=True)
+    ws = StreamingSheet.add_to(wb, "数据")
+    ws.begin()
+    ws.write('<row r="1"/>')
+    assert len(glob.glob(str(tmp_path / "greencert-sheet.*"))) == 1
+    sheet_stream._remove_leftovers()  # what atexit runs
+    assert glob.glob(str(tmp_path / "greencert-sheet.*")) == []

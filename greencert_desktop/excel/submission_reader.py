@@ -318,7 +318,7 @@ def _far_place(data: bytes, far: re.Match[bytes]) -> str:
     cell = far_reference(after)
     if cell is not None and not (cell_ref := _reference(after, cell)).isdigit():
         return f" {cell_ref} 单元格"
-    return f" 第 {int(ref):,} 行"
+    return f"第 {int(ref):,} 行"
 
 
 def _open_calamine(path: Path) -> python_calamine.CalamineWorkbook:

@@ -138,12 +138,18 @@ def test_streamed_sheet_reads_back_exactly_like_openpyxls(tmp_path):
     assert read[0][6][0] == '=HYPERLINK("http://x","y")'
 
 
-def test_changing_the_sheet_after_rows_started_is_refused(tmp_path, monkeypatch):
+def _started(tmp_path, monkeypatch):
+    """A workbook with one streamed sheet that has its first row, temporary files in tmp_path."""
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
     wb = Workbook(write_only=True)
     ws = StreamingSheet.add_to(wb, "数据")
     ws.begin()
     ws.write('<row r="1"/>')
+    return wb, ws
+
+
+def test_changing_the_sheet_after_rows_started_is_refused(tmp_path, monkeypatch):
+    wb, ws = _started(tmp_path, monkeypatch)
     ws.column_dimensions["B"].width = 40
     with pytest.raises(RuntimeError, match="数据"):
         wb.save(tmp_path / "x.xlsx")
@@ -175,11 +181,7 @@ def test_a_cancelled_write_leaves_no_temporary_sheet(tmp_path, monkeypatch):
 def test_a_program_stopped_mid_export_leaves_no_temporary_sheet(tmp_path, monkeypatch):
     from greencert_desktop.excel import sheet_stream
 
-    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
-    wb = Workbook(write_only=True)
-    ws = StreamingSheet.add_to(wb, "数据")
-    ws.begin()
-    ws.write('<row r="1"/>')
+    _started(tmp_path, monkeypatch)
     assert len(glob.glob(str(tmp_path / "greencert-sheet.*"))) == 1
     sheet_stream._remove_leftovers()  # what atexit runs
     assert glob.glob(str(tmp_path / "greencert-sheet.*")) == []
